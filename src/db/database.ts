@@ -1,0 +1,29 @@
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseLocation } from './database-url.js';
+import type { SqlDialect } from './dialect.js';
+import { dialectFor } from './dialects/index.js';
+import type { Database } from './schema.js';
+
+/** One open database: the Kysely instance and the dialect that knows its differences. */
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: SqlDialect;
+  /** Closes every pooled connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function openDatabase(location: DatabaseLocation, options: { poolSize: number }): DatabaseHandle {
+  const dialect = dialectFor(location.dialect);
+  const db = dialect.createKysely({ url: location.url, poolSize: options.poolSize });
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    dialect,
+    close: () => (closing ??= db.destroy()),
+  };
+}
+
+/** Runs a trivial query; rejects when the database cannot be reached. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

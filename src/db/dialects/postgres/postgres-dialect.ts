@@ -1,0 +1,85 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { CreateTableBuilder } from 'kysely';
+import pg from 'pg';
+import { errorCode, type ConnectionOptions, type SqlDialect } from '../../dialect.js';
+import type { Database } from '../../schema.js';
+
+const { Pool, types } = pg;
+
+const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
+
+const identity = (value: string): string => value;
+const toNumber = (value: string): number => Number(value);
+
+/**
+ * COUNT and SUM of integers are bigint, decimals are numeric: both arrive as numbers, as they do
+ * from the other drivers. Timestamps and dates stay text: pg would otherwise read a
+ * `timestamp without time zone` as local time.
+ */
+const parsers = new Map<number, (value: string) => unknown>([
+  [OID.int8, toNumber],
+  [OID.numeric, toNumber],
+  [OID.date, identity],
+  [OID.timestamp, identity],
+  [OID.timestamptz, identity],
+]);
+
+type TextParser = (value: string) => unknown;
+
+function getTypeParser(oid: number, format?: 'text' | 'binary'): TextParser {
+  // pg's own typings return `any` here.
+  const fallback = types.getTypeParser(oid, format ?? 'text') as TextParser;
+  return (format ?? 'text') === 'text' ? (parsers.get(oid) ?? fallback) : fallback;
+}
+
+const typeOverrides = { getTypeParser };
+
+const RETRYABLE_SQLSTATES = new Set<string | number>([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available
+]);
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  // The wire protocol counts parameters in an int16.
+  maxBindParameters: 65535,
+  columnTypes: {
+    dateTime: sql`timestamp(3)`,
+    date: 'date',
+    flag: 'smallint',
+    largeText: 'text',
+  },
+
+  createKysely({ url, poolSize }: ConnectionOptions): Kysely<Database> {
+    const pool = new Pool({
+      connectionString: url,
+      max: poolSize,
+      types: typeOverrides,
+      // Keep now() and the defaults in UTC whatever the server's own TimeZone setting says.
+      options: '-c TimeZone=UTC',
+    });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  },
+
+  addAutoIncrementId<T extends string>(table: CreateTableBuilder<T>) {
+    return table.addColumn('id', 'serial', (column) => column.primaryKey());
+  },
+
+  currentDateTimeDefault: () => sql`(now() at time zone 'utc')`,
+  // clock_timestamp(), not now(): now() is frozen at the start of the transaction.
+  clock: () => sql<string>`to_char(clock_timestamp() at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.MS')`,
+  placeholder: (index) => `$${index + 1}`,
+  quoteIdentifier: (identifier) => `"${identifier.replaceAll('"', '""')}"`,
+
+  async syncIdSequence(db, table) {
+    await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(db);
+  },
+
+  withBulkLoad: (_db, load) => load(),
+
+  isRetryableError(error) {
+    const code = errorCode(error);
+    return code !== undefined && RETRYABLE_SQLSTATES.has(code);
+  },
+};

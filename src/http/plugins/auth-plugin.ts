@@ -1,0 +1,70 @@
+import Jwt from '@hapi/jwt';
+import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
+import Joi from 'joi';
+import { ADMIN_STRATEGY, CRON_STRATEGY, TOKEN_ALGORITHM } from '../../auth/tokens.js';
+
+export interface AuthPluginOptions {
+  readonly jwtSecret: string;
+  readonly cronJwtSecret: string;
+}
+
+const optionsSchema = Joi.object<AuthPluginOptions>({
+  jwtSecret: Joi.string().required(),
+  cronJwtSecret: Joi.string().required().invalid(Joi.ref('jwtSecret')),
+});
+
+const stringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+
+interface DecodedArtifacts {
+  decoded: { payload: unknown };
+}
+
+type TokenCheck = (payload: Record<string, unknown>) => boolean;
+
+/** A token whose claims fail `check` is a 401, whatever its signature says. */
+function validateWith(check: TokenCheck) {
+  return (artifacts: DecodedArtifacts, _request: Request, _h: ResponseToolkit) => {
+    const payload = artifacts.decoded.payload;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { isValid: false };
+    const claims = payload as Record<string, unknown>;
+    if (!check(claims)) return { isValid: false };
+    // hapi's route `access.scope` reads credentials.scope: permissions become scopes, so a valid
+    // token without the permission gets hapi's own 403 (after authentication, before validation).
+    const scope = stringArray(claims.permissions) ? claims.permissions : [];
+    return { isValid: true, credentials: { ...claims, scope } };
+  };
+}
+
+const isAdminToken: TokenCheck = (claims) =>
+  claims.type === 'admin' &&
+  typeof claims.sub === 'string' &&
+  stringArray(claims.permissions) &&
+  typeof claims.iat === 'number' &&
+  typeof claims.exp === 'number'; // admin tokens must expire (SPEC §8)
+
+const isCronToken: TokenCheck = (claims) =>
+  claims.type === 'cron' &&
+  typeof claims.sub === 'string' &&
+  typeof claims.iat === 'number' &&
+  (claims.exp === undefined || typeof claims.exp === 'number');
+
+const strategy = (secret: string, check: TokenCheck) => ({
+  keys: { key: secret, algorithms: [TOKEN_ALGORITHM] },
+  verify: { aud: false, iss: false, sub: false, nbf: true, exp: true, maxAgeSec: 0, timeSkewSec: 0 },
+  validate: validateWith(check),
+});
+
+/**
+ * The two JWT strategies of SPEC §8: `token_admin` (JWT_SECRET, `type: "admin"`, `exp` required)
+ * and `token_cron` (CRON_JWT_SECRET, `type: "cron"`). Routes choose one; nothing is on by default.
+ */
+export const authPlugin: Plugin<AuthPluginOptions> = {
+  name: 'crm-analytics-auth',
+  async register(server, rawOptions) {
+    const options = Joi.attempt(rawOptions, optionsSchema);
+    await server.register(Jwt);
+    server.auth.strategy(ADMIN_STRATEGY, 'jwt', strategy(options.jwtSecret, isAdminToken));
+    server.auth.strategy(CRON_STRATEGY, 'jwt', strategy(options.cronJwtSecret, isCronToken));
+  },
+};
