@@ -66,10 +66,10 @@ export const analyticsPlugin: Plugin<AnalyticsPluginOptions> = {
         ext: {
           onPreResponse: {
             method(request: Request, h) {
-              // Errors carry the header too: nothing of theirs came from a snapshot.
+              // Errors (401, 403, 422, 500) carry the header too: nothing of theirs came from a
+              // snapshot. The handler sets it on every payload it returns.
               const response = request.response;
               if (Boom.isBoom(response)) response.output.headers[SOURCE_HEADER] = 'live';
-              else if (!response.headers[SOURCE_HEADER]) response.header(SOURCE_HEADER, 'live');
               return h.continue;
             },
           },
