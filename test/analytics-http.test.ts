@@ -110,12 +110,14 @@ describe.each(testDialects())('GET /prospects/client-analytics over HTTP on $dia
       });
       expect(response.statusCode).toBe(401);
       expect(JSON.parse(response.payload)).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+      expect(response.headers['x-analytics-source']).toBe('live');
     });
 
     it('403 for a valid admin token without crm-menu', async () => {
       const response = await getAnalytics(server, '', adminToken({ permissions: ['reports'] }));
       expect(response.statusCode).toBe(403);
       expect(JSON.parse(response.payload)).toStrictEqual({ statusCode: 403, error: 'Forbidden', message: 'Insufficient scope' });
+      expect(response.headers['x-analytics-source']).toBe('live');
     });
 
     it('200 for an admin token with crm-menu among other permissions', async () => {
@@ -185,6 +187,25 @@ describe.each(testDialects())('GET /prospects/client-analytics over HTTP on $dia
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect((await getAnalytics(server, 'stage=cierre')).statusCode).toBe(200);
     });
+  });
+
+  it('answers a standard 500 when the database fails, the stage lookup included', async () => {
+    const broken = await createTestApplication(target);
+    try {
+      const brokenServer = await createServer(broken);
+      await broken.database.close();
+      for (const query of ['', 'stage=contactado']) {
+        const response = await getAnalytics(brokenServer, query);
+        expect(response.statusCode).toBe(500);
+        expect(JSON.parse(response.payload)).toStrictEqual({
+          statusCode: 500,
+          error: 'Internal Server Error',
+          message: 'An internal server error occurred',
+        });
+      }
+    } finally {
+      await broken.dispose();
+    }
   });
 
   describe('response', () => {
