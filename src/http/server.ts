@@ -24,6 +24,8 @@ export async function createServer(app: Application, options: ServerOptions = {}
     port: options.port ?? app.config.http.port,
     host: options.host ?? app.config.http.host,
     router: { stripTrailingSlash: true },
+    // hapi-pino logs request errors (500s included); hapi's own console debug output would repeat them.
+    debug: false,
     routes: {
       response: { emptyStatusCode: 204 },
       security: { noSniff: true, xframe: 'deny', referrer: 'no-referrer' },
