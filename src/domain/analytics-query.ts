@@ -7,13 +7,9 @@ import { OUTCOME_STAGES } from './virtual-stage.js';
  * functions, and the validated query they turn into. The HTTP layer wraps these rules in its Joi
  * schema; nothing else re-states them.
  */
-export const ANALYTICS_PARAMETERS = ['startDate', 'endDate', 'localeIds', 'salesman', 'tier', 'stage', 'product'] as const;
-export type AnalyticsParameter = (typeof ANALYTICS_PARAMETERS)[number];
-
 export const MAX_LOCALE_IDS = 100;
 export const MAX_STAGE_LENGTH = 64;
 export const MAX_PRODUCT_LENGTH = 128;
-export const TIERS = [0, 1, 2, 3, 4, 5] as const;
 
 /** A request's filters after validation. Absent parameters are absent here too. */
 export interface AnalyticsQuery {

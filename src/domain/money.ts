@@ -17,7 +17,3 @@ export function usdOf(parts: Iterable<RateCents>): number {
   return usdCents / 100;
 }
 
-/** Whole cents of a decimal(14,2) amount, as engines that read single values compute them. */
-export function centsOf(amount: number): number {
-  return Math.round(amount * 100);
-}
