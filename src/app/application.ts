@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { SyncService, type SyncTestHooks } from '../sync/sync-service.js';
 
 /** Milliseconds since the epoch; injected so tests can fix "now". */
 export type Clock = () => number;
@@ -14,6 +15,8 @@ export interface Application {
   readonly database: DatabaseHandle;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
+  readonly sync: SyncService;
   /** Stops background work and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -22,6 +25,8 @@ export interface ApplicationOverrides {
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly database?: DatabaseHandle;
+  /** The sync's test seam (docs/sync.md): tests make a run fail after a given chunk. */
+  readonly syncTestHooks?: SyncTestHooks;
 }
 
 export function createApplication(config: AppConfig, overrides: ApplicationOverrides = {}): Application {
@@ -29,12 +34,19 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     overrides.database ?? openDatabase(config.database.location, { poolSize: config.database.poolSize });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? Date.now;
+  const sync = new SyncService({
+    database,
+    settings: config.sync,
+    logger,
+    ...(overrides.syncTestHooks ? { testHooks: overrides.syncTestHooks } : {}),
+  });
   let closing: Promise<void> | undefined;
   return {
     config,
     database,
     logger,
     clock,
+    sync,
     close: () => (closing ??= database.close()),
   };
 }

@@ -5,9 +5,16 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { CreateTableBuilder } from 'kysely';
 import { errorCode, type ConnectionOptions, type SqlDialect } from '../../dialect.js';
 import type { Database } from '../../schema.js';
+import { withLeaseLock } from './sqlite-lease-lock.js';
 
 /** `strftime('%f')` gives seconds with milliseconds: the canonical `YYYY-MM-DD HH:MM:SS.SSS`. */
 const NOW_UTC_TEXT = sql<string>`strftime('%Y-%m-%d %H:%M:%f', 'now')`;
+
+/**
+ * Page cache per connection, in KiB. SQLite's default (2 MiB) makes nearly every index page of a
+ * million-lead table a read from the OS: the sync's upserts into five indexes ran ~35% slower.
+ */
+const PAGE_CACHE_KIB = 65_536;
 
 export function openSqliteFile(path: string): BetterSqlite3.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -17,6 +24,7 @@ export function openSqliteFile(path: string): BetterSqlite3.Database {
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('busy_timeout = 10000');
+  connection.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   return connection;
 }
 
@@ -57,7 +65,7 @@ export const sqliteDialect: SqlDialect = {
       return await load();
     } finally {
       await sql`pragma synchronous = NORMAL`.execute(db);
-      await sql`pragma cache_size = -2000`.execute(db);
+      await sql.raw(`pragma cache_size = -${PAGE_CACHE_KIB}`).execute(db);
     }
   },
 
@@ -65,4 +73,26 @@ export const sqliteDialect: SqlDialect = {
     const code = errorCode(error);
     return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
   },
+
+  withExclusiveLock: withLeaseLock,
+
+  upsertClause(keyColumns, updateColumns) {
+    const quote = (identifier: string) => sqliteDialect.quoteIdentifier(identifier);
+    const keys = keyColumns.map(quote).join(', ');
+    const updates = updateColumns.map((column) => `${quote(column)} = excluded.${quote(column)}`).join(', ');
+    return sql.raw(`on conflict (${keys}) do update set ${updates}`);
+  },
+
+  async insertReturningId(query) {
+    const result = await query.executeTakeFirstOrThrow();
+    return Number(result.insertId);
+  },
+
+  // julianday() keeps milliseconds exactly enough that rounding the difference to whole
+  // milliseconds is exact; floor() then counts whole days, also for a negative span.
+  wholeDaysBetween: (from, to) =>
+    sql<number | null>`cast(floor(round((julianday(${to}) - julianday(${from})) * 86400000) / 86400000.0) as integer)`,
+
+  // Datetimes are text in SQLite: the value is what it is.
+  dateTimeValue: (value) => sql<string>`${value}`,
 };
