@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { DEFAULT_SQLITE_PATH, parseDatabaseUrl, type DatabaseLocation } from '../db/database-url.js';
 import { isKnownTimeZone } from '../domain/calendar.js';
+import { cronExpressionProblem } from './cron-expression.js';
 import { DEFAULT_DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -75,7 +76,12 @@ const envSchema = Joi.object<ValidatedEnv>({
   SYNC_BATCH_SIZE: integer(1, 100_000, 500),
   SYNC_ROLLING_SIZE: integer(0, 100_000_000, 10_000),
   SYNC_LOOKBACK_SECONDS: integer(0, 7 * 24 * 3600, 120),
-  SYNC_CRON: Joi.string(),
+  SYNC_CRON: Joi.string()
+    .trim()
+    .custom((value: string, helpers) => {
+      const problem = cronExpressionProblem(value);
+      return problem === null ? value : helpers.message({ custom: `SYNC_CRON is not a cron expression: ${problem}` });
+    }),
   LOG_LEVEL: Joi.string()
     .lowercase()
     .valid(...LOG_LEVELS)

@@ -3,6 +3,7 @@ import HapiPino from 'hapi-pino';
 import type { Application } from '../app/application.js';
 import { authPlugin } from './plugins/auth-plugin.js';
 import { healthPlugin } from './plugins/health-plugin.js';
+import { syncPlugin } from './plugins/sync-plugin.js';
 
 export interface ServerOptions {
   /** Overrides the configured port (0 = any free port). */
@@ -40,6 +41,7 @@ export async function createServer(app: Application, options: ServerOptions = {}
     options: { jwtSecret: app.config.auth.jwtSecret, cronJwtSecret: app.config.auth.cronJwtSecret },
   });
   await server.register({ plugin: healthPlugin, options: { db: app.database.db } });
+  await server.register({ plugin: syncPlugin, options: { sync: app.sync } });
 
   return server;
 }
