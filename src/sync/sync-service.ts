@@ -55,6 +55,11 @@ export interface SyncServiceOptions {
  */
 const FULL_BUILD_RANGE_FACTOR = 20;
 
+/** Ids one chunk may bind at most: SYNC_BATCH_SIZE, within the driver's parameter limit. */
+function chunkSize(settings: AppConfig['sync'], dialect: SqlDialect): number {
+  return Math.max(1, Math.min(settings.batchSize, dialect.maxBindParameters - 100));
+}
+
 /**
  * The incremental sync of `crm_analytics_leads` (SPEC §7). One run at a time across processes;
  * a concurrent call is skipped without writing anything. After a successful run the listeners
@@ -212,8 +217,9 @@ class SyncRun {
     const keys: LeadKey[] = RECORD_TYPES.flatMap((type) =>
       [...ids[type]].sort((a, b) => a - b).map((record_id) => ({ record_type: type, record_id })),
     );
-    for (let start = 0; start < keys.length; start += settings.batchSize) {
-      const chunk = keys.slice(start, start + settings.batchSize);
+    const size = chunkSize(settings, this.context.dialect);
+    for (let start = 0; start < keys.length; start += size) {
+      const chunk = keys.slice(start, start + size);
       await this.#inChunk(
         false,
         (trx) => this.#syncChunk(trx, chunk),
@@ -230,8 +236,9 @@ class SyncRun {
   async deleteNonQualifying(): Promise<void> {
     const { db, settings } = this.context;
     const stale = await nonQualifyingLeadKeys(db);
-    for (let start = 0; start < stale.length; start += settings.batchSize) {
-      const chunk = stale.slice(start, start + settings.batchSize);
+    const size = chunkSize(settings, this.context.dialect);
+    for (let start = 0; start < stale.length; start += size) {
+      const chunk = stale.slice(start, start + size);
       await retryTransient(this.context.dialect, () =>
         db.transaction().execute(async (trx) => {
           for (const type of RECORD_TYPES) {

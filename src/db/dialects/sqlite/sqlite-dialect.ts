@@ -74,7 +74,7 @@ export const sqliteDialect: SqlDialect = {
     return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
   },
 
-  withExclusiveLock: withLeaseLock,
+  withExclusiveLock: (db, name, work) => withLeaseLock(db, name, work),
 
   upsertClause(keyColumns, updateColumns) {
     const quote = (identifier: string) => sqliteDialect.quoteIdentifier(identifier);

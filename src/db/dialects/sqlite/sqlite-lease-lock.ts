@@ -5,16 +5,21 @@ import type { Database } from '../../schema.js';
 
 /**
  * How long a lease lasts without renewal, and how often its holder renews it. A process that dies
- * mid-run holds the lock for at most LEASE_SECONDS; a live one renews it many times over, even
- * when another process keeps the database busy for a while (busy_timeout is 10 s).
+ * mid-run holds the lock for at most `leaseSeconds`; a live one renews it many times over, even
+ * when another process keeps the database busy for a while (busy_timeout is 10 s). The holder
+ * stops trusting its lease (`assertHeld` throws) `trustMs` after its last renewal, before it could
+ * expire, or as soon as a renewal finds the lease taken by someone else.
  */
-export const LEASE_SECONDS = 60;
-const RENEW_EVERY_MS = 10_000;
-/** The holder stops trusting its lease a little before it could expire. */
-const TRUST_MS = (LEASE_SECONDS - 10) * 1000;
+export interface LeaseTiming {
+  readonly leaseSeconds: number;
+  readonly renewEveryMs: number;
+  readonly trustMs: number;
+}
+
+export const DEFAULT_LEASE_TIMING: LeaseTiming = { leaseSeconds: 60, renewEveryMs: 10_000, trustMs: 50_000 };
 
 const now = sql<string>`strftime('%Y-%m-%d %H:%M:%f', 'now')`;
-const leaseEnd = sql<string>`strftime('%Y-%m-%d %H:%M:%f', 'now', ${`+${LEASE_SECONDS} seconds`})`;
+const leaseEnd = (timing: LeaseTiming) => sql<string>`strftime('%Y-%m-%d %H:%M:%f', 'now', ${`+${timing.leaseSeconds} seconds`})`;
 
 /**
  * SQLite has no session lock that dies with its connection, so the lock is a lease row in
@@ -26,15 +31,16 @@ export async function withLeaseLock<T>(
   db: Kysely<Database>,
   name: string,
   work: (db: Kysely<Database>, lock: HeldLock) => Promise<T>,
+  timing: LeaseTiming = DEFAULT_LEASE_TIMING,
 ): Promise<LockOutcome<T>> {
   const owner = randomUUID();
   await db
     .insertInto('crm_analytics_locks')
-    .values({ name, owner, acquired_at: now, expires_at: leaseEnd })
+    .values({ name, owner, acquired_at: now, expires_at: leaseEnd(timing) })
     .onConflict((conflict) =>
       conflict
         .column('name')
-        .doUpdateSet({ owner, acquired_at: now, expires_at: leaseEnd })
+        .doUpdateSet({ owner, acquired_at: now, expires_at: leaseEnd(timing) })
         .where('crm_analytics_locks.expires_at', '<=', now),
     )
     .execute();
@@ -46,7 +52,7 @@ export async function withLeaseLock<T>(
   const renew = async () => {
     const result = await db
       .updateTable('crm_analytics_locks')
-      .set({ expires_at: leaseEnd })
+      .set({ expires_at: leaseEnd(timing) })
       .where('name', '=', name)
       .where('owner', '=', owner)
       .executeTakeFirst();
@@ -54,20 +60,32 @@ export async function withLeaseLock<T>(
     else lost = true;
   };
   // A failed renewal (a busy database) is retried at the next tick; assertHeld judges by age.
-  const timer = setInterval(() => void renew().catch(() => undefined), RENEW_EVERY_MS);
+  const timer = setInterval(() => void renew().catch(() => undefined), timing.renewEveryMs);
   timer.unref();
   const lock: HeldLock = {
     assertHeld() {
-      if (lost || performance.now() - renewedAt > TRUST_MS) {
+      if (lost || performance.now() - renewedAt > timing.trustMs) {
         throw new Error(`lost the "${name}" lease: it could not be renewed in time`);
       }
     },
   };
 
+  let failed = false;
   try {
     return { acquired: true, value: await work(db, lock) };
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     clearInterval(timer);
-    await db.deleteFrom('crm_analytics_locks').where('name', '=', name).where('owner', '=', owner).execute();
+    // After a failure the work's error matters more; an unreleased lease expires anyway.
+    await db
+      .deleteFrom('crm_analytics_locks')
+      .where('name', '=', name)
+      .where('owner', '=', owner)
+      .execute()
+      .catch((error: unknown) => {
+        if (!failed) throw error;
+      });
   }
 }
