@@ -65,7 +65,8 @@ interface ValidatedEnv {
 const envSchema = Joi.object<ValidatedEnv>({
   NODE_ENV: Joi.string().valid('production', 'development', 'test').default('development'),
   DATABASE_URL: Joi.string().default(DEFAULT_SQLITE_PATH),
-  DATABASE_POOL_SIZE: integer(1, 500, 10),
+  // The sync pins one connection for its lock while its listeners use the pool: at least 2.
+  DATABASE_POOL_SIZE: integer(2, 500, 10),
   HOST: Joi.string().hostname().default('127.0.0.1'),
   PORT: integer(0, 65535, 3000),
   JWT_SECRET: Joi.string(),
