@@ -8,6 +8,7 @@ import { healthPlugin } from './plugins/health-plugin.js';
 import { openApiPlugin } from './plugins/openapi-plugin.js';
 
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+import { syncPlugin } from './plugins/sync-plugin.js';
 
 export interface ServerOptions {
   /** Overrides the configured port (0 = any free port). */
@@ -49,6 +50,7 @@ export async function createServer(app: Application, options: ServerOptions = {}
   await server.register({ plugin: healthPlugin, options: { db: app.database.db } });
   await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.pipelineStages } });
   await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
+  await server.register({ plugin: syncPlugin, options: { sync: app.sync } });
 
   return server;
 }
