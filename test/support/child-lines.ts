@@ -1,20 +1,20 @@
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-/** The lines a child process prints on stdout, with a way to wait for one. */
+/** The lines a child process prints (on stdout unless told), with a way to wait for one. */
 export interface ChildLines {
   readonly lines: readonly string[];
   /** Resolves with the first line (already printed or to come) that `matches`; rejects on timeout or exit. */
   waitFor(matches: string | ((line: string) => boolean), timeoutMs?: number): Promise<string>;
 }
 
-export function childLines(child: ChildProcess): ChildLines {
+export function childLines(child: ChildProcess, { stream = 'stdout' }: { stream?: 'stdout' | 'stderr' } = {}): ChildLines {
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   let exited = false;
   let stderr = '';
-  child.stderr?.on('data', (data: Buffer) => (stderr += data.toString()));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  if (stream === 'stdout') child.stderr?.on('data', (data: Buffer) => (stderr += data.toString()));
+  createInterface({ input: child[stream]! }).on('line', (line) => {
     lines.push(line);
     for (const wake of [...waiters]) wake();
   });
