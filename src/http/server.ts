@@ -2,12 +2,16 @@ import Hapi, { type Server } from '@hapi/hapi';
 import HapiPino from 'hapi-pino';
 import type { Application } from '../app/application.js';
 import { authPlugin } from './plugins/auth-plugin.js';
+import { DEFAULT_DASHBOARD_DIRECTORY, dashboardPlugin } from './plugins/dashboard-plugin.js';
+import { filterOptionsPlugin } from './plugins/filter-options-plugin.js';
 import { healthPlugin } from './plugins/health-plugin.js';
 
 export interface ServerOptions {
   /** Overrides the configured port (0 = any free port). */
   readonly port?: number;
   readonly host?: string;
+  /** The built dashboard to serve at `/` (default: `ui/dist`); tests point it at their own build. */
+  readonly dashboardDirectory?: string;
 }
 
 /**
@@ -40,6 +44,14 @@ export async function createServer(app: Application, options: ServerOptions = {}
     options: { jwtSecret: app.config.auth.jwtSecret, cronJwtSecret: app.config.auth.cronJwtSecret },
   });
   await server.register({ plugin: healthPlugin, options: { db: app.database.db } });
+  await server.register({
+    plugin: filterOptionsPlugin,
+    options: { db: app.database.db, timezone: app.config.timezone },
+  });
+  await server.register({
+    plugin: dashboardPlugin,
+    options: { directory: options.dashboardDirectory ?? DEFAULT_DASHBOARD_DIRECTORY },
+  });
 
   return server;
 }
