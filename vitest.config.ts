@@ -24,6 +24,7 @@ export default defineConfig({
           root: './ui',
           include: ['test/**/*.test.ts'],
           environment: 'happy-dom',
+          environmentOptions: { happyDOM: { url: 'http://127.0.0.1:3000/' } },
         },
       },
     ],
