@@ -7,6 +7,8 @@ import { defineConfig } from 'vite';
  * (src/http/plugins/dashboard-plugin.ts). `@domain` is the service's own pure domain
  * (`src/domain/`): the presets, calendar and payload types are the very modules the API uses.
  */
+const apiUrl = process.env.DASHBOARD_API_URL ?? 'http://127.0.0.1:3000';
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
@@ -30,5 +32,6 @@ export default defineConfig({
       },
     },
   },
-  server: { port: 3301, strictPort: true, proxy: { '/prospects': 'http://127.0.0.1:3300', '/crm': 'http://127.0.0.1:3300' } },
+  // `npm run dev:ui`: hot-reloading dashboard on :5173, the API proxied to a running server.
+  server: { proxy: { '/prospects': apiUrl, '/crm': apiUrl, '/health': apiUrl } },
 });
