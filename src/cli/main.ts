@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerMigrateCommand } from './commands/migrate-command.js';
 import { registerSeedCommand } from './commands/seed-command.js';
 import { registerServeCommands } from './commands/serve-command.js';
+import { registerSnapshotsCommand } from './commands/snapshots-command.js';
 import { registerTokenCommand } from './commands/token-command.js';
 
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerMigrateCommand(program);
   registerSeedCommand(program);
+  registerSnapshotsCommand(program);
   registerTokenCommand(program);
   return program;
 }

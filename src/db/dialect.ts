@@ -1,4 +1,4 @@
-import type { ColumnDataType, CreateTableBuilder, Expression, Kysely, RawBuilder } from 'kysely';
+import type { ColumnDataType, CreateTableBuilder, Expression, InsertQueryBuilder, InsertResult, Kysely, RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
 
 export const DIALECT_NAMES = ['sqlite', 'mysql', 'postgres'] as const;
@@ -40,6 +40,17 @@ export interface SqlDialect {
 
   /** The database server's clock now, in UTC, as a datetime text expression. */
   clock(): RawBuilder<string>;
+
+  /**
+   * Makes an insert update `updateColumns` from the new row when a row with the same `key`
+   * (primary key or unique index) already exists: `on conflict (…) do update` on SQLite and
+   * PostgreSQL, `on duplicate key update` on MySQL.
+   */
+  upsert<DB, TB extends keyof DB & string>(
+    insert: InsertQueryBuilder<DB, TB, InsertResult>,
+    key: readonly (keyof DB[TB] & string)[],
+    updateColumns: readonly (keyof DB[TB] & string)[],
+  ): InsertQueryBuilder<DB, TB, InsertResult>;
 
   /** The placeholder for the `index`-th (0-based) parameter of hand-written SQL. */
   placeholder(index: number): string;

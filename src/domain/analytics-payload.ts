@@ -52,6 +52,9 @@ export interface ExecutiveStageEntry {
 
 export type TierLabel = '' | 'T0' | 'T1' | 'T2' | 'T3' | 'T4' | 'T5';
 
+/** Every tier label, in the order by_tier lists them: no tier (`""`) first. */
+export const TIER_LABELS: readonly TierLabel[] = ['', 'T0', 'T1', 'T2', 'T3', 'T4', 'T5'];
+
 export interface TierEntry {
   readonly tier_label: TierLabel;
   readonly count: number;
@@ -96,6 +99,9 @@ export interface AnalyticsPayload {
   readonly active_leads: readonly ActiveLead[];
   readonly meta: PayloadMeta;
 }
+
+/** The payload as an engine computes it; the service adds `meta` (where it came from, when). */
+export type AnalyticsBody = Omit<AnalyticsPayload, 'meta'>;
 
 export const ACTIVE_LEADS_LIMIT = 100;
 

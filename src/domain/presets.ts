@@ -42,3 +42,12 @@ export function todayInZone(now: number, timeZone: string): CalendarDate {
 export function presetRanges(today: CalendarDate): ReadonlyArray<{ preset: SnapshotPresetKey } & DateRange> {
   return SNAPSHOT_PRESETS.map((preset) => ({ preset, ...presetRange(preset, today) }));
 }
+
+/** The preset whose range, ending `today`, is exactly `range`; null when none is. */
+export function presetMatching(range: DateRange, today: CalendarDate): SnapshotPresetKey | null {
+  for (const preset of SNAPSHOT_PRESETS) {
+    const candidate = presetRange(preset, today);
+    if (candidate.startDate === range.startDate && candidate.endDate === range.endDate) return preset;
+  }
+  return null;
+}

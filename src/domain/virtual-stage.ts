@@ -22,9 +22,17 @@ export function isInRecharge(lead: Pick<VirtualStageInputs, 'has_recharge' | 'ha
   return lead.has_recharge === 1 && lead.has_shipment === 0;
 }
 
+/** The won and lost buckets need only the two flags: lost outranks won (won, then lost, is lost). */
+export function closedOutcomeOf(lead: Pick<VirtualStageInputs, 'is_lost' | 'is_won'>): 'lost' | 'won' | null {
+  if (lead.is_lost === 1) return 'lost';
+  if (lead.is_won === 1) return 'won';
+  return null;
+}
+
 export function virtualStageOf(lead: VirtualStageInputs): string {
-  if (lead.is_lost === 1) return LOST_STAGE;
-  if (lead.is_won === 1) return WON_STAGE;
+  const outcome = closedOutcomeOf(lead);
+  if (outcome === 'lost') return LOST_STAGE;
+  if (outcome === 'won') return WON_STAGE;
   if (isInRecharge(lead)) return IN_RECHARGE_STAGE;
   return lead.stage_name;
 }

@@ -1,10 +1,15 @@
+import { createRequire } from 'node:module';
 import Hapi, { type Server } from '@hapi/hapi';
 import HapiPino from 'hapi-pino';
 import type { Application } from '../app/application.js';
+import { analyticsPlugin } from './plugins/analytics-plugin.js';
 import { authPlugin } from './plugins/auth-plugin.js';
 import { DEFAULT_DASHBOARD_DIRECTORY, dashboardPlugin } from './plugins/dashboard-plugin.js';
 import { filterOptionsPlugin } from './plugins/filter-options-plugin.js';
 import { healthPlugin } from './plugins/health-plugin.js';
+import { openApiPlugin } from './plugins/openapi-plugin.js';
+
+const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface ServerOptions {
   /** Overrides the configured port (0 = any free port). */
@@ -23,6 +28,8 @@ export async function createServer(app: Application, options: ServerOptions = {}
     port: options.port ?? app.config.http.port,
     host: options.host ?? app.config.http.host,
     router: { stripTrailingSlash: true },
+    // hapi-pino logs request errors (500s included); hapi's own console debug output would repeat them.
+    debug: false,
     routes: {
       response: { emptyStatusCode: 204 },
       security: { noSniff: true, xframe: 'deny', referrer: 'no-referrer' },
@@ -44,10 +51,13 @@ export async function createServer(app: Application, options: ServerOptions = {}
     options: { jwtSecret: app.config.auth.jwtSecret, cronJwtSecret: app.config.auth.cronJwtSecret },
   });
   await server.register({ plugin: healthPlugin, options: { db: app.database.db } });
+  await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.pipelineStages } });
+  await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
   await server.register({
     plugin: filterOptionsPlugin,
     options: { db: app.database.db, timezone: app.config.timezone },
   });
+  // Last: its catch-all route only answers what no API route matched.
   await server.register({
     plugin: dashboardPlugin,
     options: { directory: options.dashboardDirectory ?? DEFAULT_DASHBOARD_DIRECTORY },

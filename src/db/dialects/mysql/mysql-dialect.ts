@@ -51,6 +51,12 @@ export const mysqlDialect: SqlDialect = {
 
   currentDateTimeDefault: () => sql`(utc_timestamp(3))`,
   clock: () => sql<string>`date_format(utc_timestamp(3), '%Y-%m-%d %H:%i:%s.%f')`,
+  upsert(insert, _key, updateColumns) {
+    // VALUES(column) is the row being inserted (MariaDB; MySQL 8 accepts it with a deprecation note).
+    const updates = Object.fromEntries(updateColumns.map((column) => [column, sql`values(${sql.ref(column)})`]));
+    // Generic over the table: the column lists are checked against keyof DB[TB] by the interface.
+    return insert.onDuplicateKeyUpdate(updates as never);
+  },
   placeholder: () => '?',
   quoteIdentifier: (identifier) => `\`${identifier.replaceAll('`', '``')}\``,
 

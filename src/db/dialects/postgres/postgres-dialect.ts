@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { CreateTableBuilder } from 'kysely';
 import pg from 'pg';
 import { errorCode, type ConnectionOptions, type SqlDialect } from '../../dialect.js';
+import { onConflictUpsert } from '../../on-conflict-upsert.js';
 import type { Database } from '../../schema.js';
 
 const { Pool, types } = pg;
@@ -69,6 +70,7 @@ export const postgresDialect: SqlDialect = {
   currentDateTimeDefault: () => sql`(now() at time zone 'utc')`,
   // clock_timestamp(), not now(): now() is frozen at the start of the transaction.
   clock: () => sql<string>`to_char(clock_timestamp() at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.MS')`,
+  upsert: onConflictUpsert,
   placeholder: (index) => `$${index + 1}`,
   quoteIdentifier: (identifier) => `"${identifier.replaceAll('"', '""')}"`,
 

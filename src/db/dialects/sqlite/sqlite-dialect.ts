@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { CreateTableBuilder } from 'kysely';
 import { errorCode, type ConnectionOptions, type SqlDialect } from '../../dialect.js';
+import { onConflictUpsert } from '../../on-conflict-upsert.js';
 import type { Database } from '../../schema.js';
 
 /** `strftime('%f')` gives seconds with milliseconds: the canonical `YYYY-MM-DD HH:MM:SS.SSS`. */
@@ -43,6 +44,7 @@ export const sqliteDialect: SqlDialect = {
 
   currentDateTimeDefault: () => sql`(${NOW_UTC_TEXT})`,
   clock: () => NOW_UTC_TEXT,
+  upsert: onConflictUpsert,
   placeholder: () => '?',
   quoteIdentifier: (identifier) => `"${identifier.replaceAll('"', '""')}"`,
 

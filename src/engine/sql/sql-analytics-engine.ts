@@ -1,0 +1,185 @@
+import { sql, type Kysely } from 'kysely';
+import { parseDbDateTime } from '../../db/datetime.js';
+import type { Database } from '../../db/schema.js';
+import { readLatestSyncGeneration } from '../../db/sync-generation.js';
+import type {
+  ActiveLeadRow,
+  AnalyticsAggregates,
+  ExecutiveRow,
+  ProductGroup,
+  SalesmanGroup,
+  StageGroup,
+  TierGroup,
+} from '../../domain/analytics-aggregates.js';
+import { ACTIVE_LEADS_LIMIT } from '../../domain/analytics-payload.js';
+import type { AnalyticsPlan, LeadFilter } from '../../domain/analytics-plan.js';
+import { computeWith, type AggregateReading, type AnalyticsEngine } from '../analytics-engine.js';
+import { leadFilterCondition } from './lead-filter-sql.js';
+
+/**
+ * Drivers hand aggregates over as numbers, or as strings (a DECIMAL, a bigint): both are read as
+ * numbers; SQL NULL (a SUM over no rows) is 0.
+ */
+function toNumber(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'number' ? value : Number(value);
+}
+
+function toNullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value);
+}
+
+/**
+ * Σ account_value in whole cents: `round(account_value * 100)` is exact on MySQL's and
+ * PostgreSQL's decimals and recovers the cents of SQLite's REAL, and SUM of whole numbers is exact
+ * everywhere. USD is computed from these in the domain (src/domain/money.ts), never by SQL
+ * division, whose scale and type differ between dialects.
+ */
+const CENTS = sql<number>`sum(round(crm_analytics_leads.account_value * 100))`;
+
+/**
+ * The analytics engine over `crm_analytics_leads`, through Kysely, in SQL that runs unchanged on
+ * SQLite, MySQL/MariaDB and PostgreSQL. It reads the aggregates of src/domain/analytics-aggregates.ts
+ * inside one read-only, repeatable-read transaction (so every figure, and the generation, come from
+ * the same state of the table) and lets the domain assemble the payload.
+ */
+export function createSqlAnalyticsEngine(db: Kysely<Database>): AnalyticsEngine {
+  return computeWith((plan) =>
+    db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute((trx) => readAggregates(trx, plan)),
+  );
+}
+
+async function readAggregates(db: Kysely<Database>, plan: AnalyticsPlan): Promise<AggregateReading> {
+  const generation = await readLatestSyncGeneration(db);
+  const current = await stageGroups(db, plan.current);
+  const previous = plan.previous === null ? null : await stageGroups(db, plan.previous);
+  const aggregates: AnalyticsAggregates = {
+    current,
+    previous,
+    salesmen: await salesmanGroups(db, plan.current),
+    tiers: await tierGroups(db, plan.open),
+    products: await productGroups(db, plan.current),
+    closingDays: await closingDays(db, plan.closing),
+    executives: await executives(db, plan.executives),
+    activeLeads: await activeLeads(db, plan.open),
+  };
+  return { aggregates, generation };
+}
+
+function leads(db: Kysely<Database>, filter: LeadFilter) {
+  return db.selectFrom('crm_analytics_leads').where((eb) => leadFilterCondition(eb, filter));
+}
+
+async function stageGroups(db: Kysely<Database>, filter: LeadFilter): Promise<StageGroup[]> {
+  const rows = await leads(db, filter)
+    .select(['is_lost', 'is_won', 'has_recharge', 'has_shipment', 'stage_name', 'locale_rate'])
+    .select((eb) => [eb.fn.countAll().as('leads'), eb.fn.sum('monthly_shipments').as('shipments'), CENTS.as('cents')])
+    .groupBy(['is_lost', 'is_won', 'has_recharge', 'has_shipment', 'stage_name', 'locale_rate'])
+    .execute();
+  return rows.map((row) => ({
+    is_lost: toNumber(row.is_lost),
+    is_won: toNumber(row.is_won),
+    has_recharge: toNumber(row.has_recharge),
+    has_shipment: toNumber(row.has_shipment),
+    stage_name: row.stage_name,
+    rate: toNumber(row.locale_rate),
+    leads: toNumber(row.leads),
+    shipments: toNumber(row.shipments),
+    cents: toNumber(row.cents),
+  }));
+}
+
+async function salesmanGroups(db: Kysely<Database>, filter: LeadFilter): Promise<SalesmanGroup[]> {
+  const rows = await leads(db, filter)
+    .select(['salesman_id', 'salesman_name', 'is_lost', 'is_won'])
+    .select((eb) => eb.fn.countAll().as('leads'))
+    .groupBy(['salesman_id', 'salesman_name', 'is_lost', 'is_won'])
+    .execute();
+  return rows.map((row) => ({
+    salesman_id: toNullableNumber(row.salesman_id),
+    salesman_name: row.salesman_name,
+    is_lost: toNumber(row.is_lost),
+    is_won: toNumber(row.is_won),
+    leads: toNumber(row.leads),
+  }));
+}
+
+async function tierGroups(db: Kysely<Database>, filter: LeadFilter): Promise<TierGroup[]> {
+  const rows = await leads(db, filter)
+    .select('tier')
+    .select((eb) => eb.fn.countAll().as('leads'))
+    .groupBy('tier')
+    .execute();
+  return rows.map((row) => ({ tier: toNullableNumber(row.tier), leads: toNumber(row.leads) }));
+}
+
+async function productGroups(db: Kysely<Database>, filter: LeadFilter): Promise<ProductGroup[]> {
+  const rows = await leads(db, filter)
+    .where('product', 'is not', null)
+    .select(['product', 'locale_rate'])
+    .select((eb) => [eb.fn.countAll().as('leads'), CENTS.as('cents')])
+    .groupBy(['product', 'locale_rate'])
+    .execute();
+  return rows.flatMap((row) =>
+    row.product === null
+      ? []
+      : [{ product: row.product, rate: toNumber(row.locale_rate), leads: toNumber(row.leads), cents: toNumber(row.cents) }],
+  );
+}
+
+async function closingDays(db: Kysely<Database>, filter: LeadFilter): Promise<{ sum: number; count: number }> {
+  const row = await leads(db, filter)
+    .select((eb) => [eb.fn.sum('closing_days').as('sum'), eb.fn.count('closing_days').as('count')])
+    .executeTakeFirst();
+  return { sum: toNumber(row?.sum), count: toNumber(row?.count) };
+}
+
+async function executives(db: Kysely<Database>, filter: LeadFilter): Promise<ExecutiveRow[]> {
+  const rows = await leads(db, filter)
+    .where('salesman_id', 'is not', null)
+    .select(['salesman_id', 'salesman_name'])
+    .distinct()
+    .execute();
+  return rows.flatMap((row) => (row.salesman_id === null ? [] : [{ id: toNumber(row.salesman_id), name: row.salesman_name }]));
+}
+
+async function activeLeads(db: Kysely<Database>, filter: LeadFilter): Promise<ActiveLeadRow[]> {
+  const rows = await leads(db, filter)
+    .select([
+      'record_type',
+      'record_id',
+      'name',
+      'salesman_name',
+      'tier',
+      'stage_name',
+      'stage_color',
+      'is_lost',
+      'is_won',
+      'has_recharge',
+      'has_shipment',
+      'created_at',
+    ])
+    .orderBy('created_at')
+    .orderBy('record_type')
+    .orderBy('record_id')
+    .limit(ACTIVE_LEADS_LIMIT)
+    .execute();
+  return rows.map((row) => ({
+    record_type: row.record_type,
+    record_id: toNumber(row.record_id),
+    name: row.name,
+    salesman_name: row.salesman_name,
+    tier: toNullableNumber(row.tier),
+    stage_name: row.stage_name,
+    stage_color: row.stage_color,
+    is_lost: toNumber(row.is_lost),
+    is_won: toNumber(row.is_won),
+    has_recharge: toNumber(row.has_recharge),
+    has_shipment: toNumber(row.has_shipment),
+    created_at: parseDbDateTime(row.created_at),
+  }));
+}

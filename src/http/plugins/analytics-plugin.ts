@@ -1,0 +1,95 @@
+import Boom from '@hapi/boom';
+import type { Lifecycle, Plugin, Request } from '@hapi/hapi';
+import Joi from 'joi';
+import { ADMIN_STRATEGY, CRM_MENU_PERMISSION } from '../../auth/tokens.js';
+import type { PipelineStageCatalog } from '../../engine/sql/pipeline-stage-catalog.js';
+import type { AnalyticsService } from '../../snapshots/analytics-service.js';
+import {
+  analyticsPayloadSchema,
+  analyticsQueryOf,
+  analyticsQuerySchema,
+  errorSchema,
+} from './analytics-schemas.js';
+
+export interface AnalyticsPluginOptions {
+  readonly analytics: AnalyticsService;
+  readonly stages: PipelineStageCatalog;
+}
+
+export const ANALYTICS_PATH = '/prospects/client-analytics';
+export const SOURCE_HEADER = 'X-Analytics-Source';
+
+const optionsSchema = Joi.object<AnalyticsPluginOptions>({
+  analytics: Joi.object().required(),
+  stages: Joi.object().required(),
+});
+
+/**
+ * A bad parameter is a 422 naming it (SPEC §4), not Joi's default 400. Anything else that fails
+ * during validation (the stage lookup cannot reach the database) is a 500.
+ */
+const failAction: Lifecycle.Method = (_request, _h, error) => {
+  if (Joi.isError(error)) {
+    throw Boom.badData(error.details[0]?.message ?? error.message);
+  }
+  throw Boom.badImplementation('query validation failed', error);
+};
+
+/**
+ * `GET /prospects/client-analytics` (SPEC §4–6): admin token with `crm-menu` (hapi checks auth,
+ * then scope, then this route's query validation: 401, 403, 422 in that order), then a snapshot
+ * or a live computation from the analytics service, with `X-Analytics-Source` on every response.
+ */
+export const analyticsPlugin: Plugin<AnalyticsPluginOptions> = {
+  name: 'crm-analytics-analytics',
+  register(server, rawOptions) {
+    const { analytics, stages } = Joi.attempt(rawOptions, optionsSchema);
+
+    server.route({
+      method: 'GET',
+      path: ANALYTICS_PATH,
+      options: {
+        auth: { strategy: ADMIN_STRATEGY, access: { scope: [CRM_MENU_PERMISSION] } },
+        description: 'The analytics payload of the CRM dashboard',
+        notes:
+          'Served from a precomputed snapshot when no interactive filter (salesman, tier, stage, product) is set and a ' +
+          'snapshot of the latest successful sync exists; computed live over crm_analytics_leads otherwise. ' +
+          'The X-Analytics-Source header (snapshot | live) says which. Needs an admin token with the crm-menu permission.',
+        tags: ['api', 'analytics'],
+        validate: {
+          query: analyticsQuerySchema(stages),
+          failAction,
+          options: { abortEarly: true },
+        },
+        // Documents the payload; validating every response would only cost time (tests check it).
+        response: { status: { 200: analyticsPayloadSchema }, sample: 0 },
+        ext: {
+          onPreResponse: {
+            method(request: Request, h) {
+              // Errors (401, 403, 422, 500) carry the header too: nothing of theirs came from a
+              // snapshot. The handler sets it on every payload it returns.
+              const response = request.response;
+              if (Boom.isBoom(response)) response.output.headers[SOURCE_HEADER] = 'live';
+              return h.continue;
+            },
+          },
+        },
+        plugins: {
+          'hapi-swagger': {
+            security: [{ bearer: [] }],
+            responses: {
+              200: { description: 'The analytics payload', schema: analyticsPayloadSchema },
+              401: { description: 'Missing, malformed, expired or wrongly signed admin token', schema: errorSchema },
+              403: { description: 'Valid admin token without the crm-menu permission', schema: errorSchema },
+              422: { description: 'Invalid query parameter; the message names it', schema: errorSchema },
+            },
+          },
+        },
+      },
+      async handler(request, h) {
+        const { payload, source } = await analytics.query(analyticsQueryOf(request.query));
+        return h.response(payload).header(SOURCE_HEADER, source).header('cache-control', 'no-store');
+      },
+    });
+  },
+};

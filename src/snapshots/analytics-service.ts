@@ -1,0 +1,140 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { readLatestSyncGeneration } from '../db/sync-generation.js';
+import type { AnalyticsPayload, PayloadSource } from '../domain/analytics-payload.js';
+import { planAnalytics } from '../domain/analytics-plan.js';
+import { isCacheable, normalizeLocaleIds, type AnalyticsQuery } from '../domain/analytics-query.js';
+import { presetMatching, presetRanges, todayInZone, type SnapshotPresetKey } from '../domain/presets.js';
+import type { AnalyticsEngine, EngineResult } from '../engine/analytics-engine.js';
+import type { Logger } from '../logging/logger.js';
+import { snapshotCacheKey } from './snapshot-key.js';
+import type { SnapshotRepository } from './snapshot-repository.js';
+
+export interface ServedPayload {
+  readonly payload: AnalyticsPayload;
+  /** Also in `payload.meta.source`; the HTTP layer copies it to `X-Analytics-Source`. */
+  readonly source: PayloadSource;
+}
+
+export interface BuiltSnapshot {
+  readonly preset: SnapshotPresetKey;
+  readonly cacheKey: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly durationMs: number;
+}
+
+export interface SnapshotRebuildReport {
+  /** The sync run the snapshots reflect; null (and nothing built) before the first successful sync. */
+  readonly generation: number | null;
+  readonly built: readonly BuiltSnapshot[];
+  /** Snapshots of older generations deleted. */
+  readonly removed: number;
+}
+
+/**
+ * The rules of SPEC §6 around an engine: which requests may be served from a snapshot, when a
+ * snapshot is still valid (its generation is the latest successful sync), storing what a
+ * cacheable request computed live, and the preset rebuild job.
+ */
+export interface AnalyticsService {
+  query(query: AnalyticsQuery): Promise<ServedPayload>;
+  /** Builds the four presets with no localeIds for the latest successful sync. */
+  rebuildPresetSnapshots(): Promise<SnapshotRebuildReport>;
+}
+
+export interface AnalyticsServiceDependencies {
+  readonly db: Kysely<Database>;
+  readonly engine: AnalyticsEngine;
+  readonly snapshots: SnapshotRepository;
+  readonly clock: () => number;
+  /** CRM_TIMEZONE: dates and presets are read in it. */
+  readonly timeZone: string;
+  readonly logger: Logger;
+}
+
+function withMeta(result: EngineResult, source: PayloadSource, computedAt: number): AnalyticsPayload {
+  return {
+    ...result.body,
+    meta: { source, computed_at: new Date(computedAt).toISOString(), data_as_of: result.generation?.watermark ?? null },
+  };
+}
+
+/** The stored payload, marked as served from a snapshot; null when the row cannot be read. */
+function servedSnapshot(json: string): AnalyticsPayload | null {
+  try {
+    const stored = JSON.parse(json) as AnalyticsPayload;
+    return { ...stored, meta: { ...stored.meta, source: 'snapshot' } };
+  } catch {
+    return null;
+  }
+}
+
+export function createAnalyticsService(deps: AnalyticsServiceDependencies): AnalyticsService {
+  const { db, engine, snapshots, clock, timeZone, logger } = deps;
+
+  async function compute(query: AnalyticsQuery): Promise<{ result: EngineResult; computedAt: number }> {
+    const computedAt = clock();
+    return { result: await engine.compute(planAnalytics(query, timeZone), computedAt), computedAt };
+  }
+
+  async function store(query: AnalyticsQuery, preset: SnapshotPresetKey | null, payload: AnalyticsPayload, generation: number) {
+    await snapshots.save({
+      cacheKey: snapshotCacheKey(query),
+      preset,
+      startDate: query.dateRange?.startDate ?? null,
+      endDate: query.dateRange?.endDate ?? null,
+      localeIds: normalizeLocaleIds(query.localeIds).join(','),
+      payload: JSON.stringify(payload),
+      generation,
+      builtAt: Date.parse(payload.meta.computed_at),
+    });
+  }
+
+  return {
+    async query(query) {
+      const cacheable = isCacheable(query);
+      if (cacheable) {
+        const [generation, snapshot] = await Promise.all([readLatestSyncGeneration(db), snapshots.find(snapshotCacheKey(query))]);
+        if (generation !== null && snapshot !== null && snapshot.generation === generation.id) {
+          const payload = servedSnapshot(snapshot.payload);
+          if (payload !== null) return { payload, source: 'snapshot' };
+          logger.warn({ generation: snapshot.generation }, 'unreadable analytics snapshot: computing live');
+        }
+      }
+
+      const { result, computedAt } = await compute(query);
+      const payload = withMeta(result, 'live', computedAt);
+      if (cacheable && result.generation !== null) {
+        // The next identical request is served from this. A failed write costs only that.
+        const preset =
+          query.localeIds === undefined && query.dateRange
+            ? presetMatching(query.dateRange, todayInZone(computedAt, timeZone))
+            : null;
+        await store(query, preset, payload, result.generation.id).catch((error: unknown) => {
+          logger.warn({ err: error }, 'could not store an analytics snapshot');
+        });
+      }
+      return { payload, source: 'live' };
+    },
+
+    async rebuildPresetSnapshots() {
+      const latest = await readLatestSyncGeneration(db);
+      if (latest === null) return { generation: null, built: [], removed: 0 };
+      const today = todayInZone(clock(), timeZone);
+      const built: BuiltSnapshot[] = [];
+      let generation = latest.id;
+      for (const { preset, startDate, endDate } of presetRanges(today)) {
+        const started = performance.now();
+        const query: AnalyticsQuery = { dateRange: { startDate, endDate } };
+        const { result, computedAt } = await compute(query);
+        // The engine reports the generation it actually read: a sync finishing meanwhile is not mislabelled.
+        generation = result.generation?.id ?? generation;
+        await store(query, preset, withMeta(result, 'live', computedAt), generation);
+        built.push({ preset, cacheKey: snapshotCacheKey(query), startDate, endDate, durationMs: performance.now() - started });
+      }
+      const removed = await snapshots.deleteBefore(latest.id);
+      return { generation, built, removed };
+    },
+  };
+}
