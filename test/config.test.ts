@@ -71,6 +71,7 @@ describe('loadConfig', () => {
       loadConfig({
         PORT: 'eighty',
         SYNC_BATCH_SIZE: '0',
+        DATABASE_POOL_SIZE: '1',
         CRM_TIMEZONE: 'Mars/Olympus',
         LOG_LEVEL: 'loud',
         DATABASE_URL: 'oracle://db',
@@ -86,7 +87,7 @@ describe('loadConfig', () => {
       }
       return '';
     })();
-    for (const name of ['PORT', 'SYNC_BATCH_SIZE', 'CRM_TIMEZONE', 'LOG_LEVEL', 'DATABASE_URL', 'CRON_JWT_SECRET']) {
+    for (const name of ['PORT', 'SYNC_BATCH_SIZE', 'DATABASE_POOL_SIZE', 'CRM_TIMEZONE', 'LOG_LEVEL', 'DATABASE_URL', 'CRON_JWT_SECRET']) {
       expect(message).toContain(name);
     }
     expect(message.split('\n')).toHaveLength(1);

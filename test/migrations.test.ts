@@ -37,6 +37,7 @@ const SERVICE_SCHEMA: Record<string, string[]> = {
     'duration_ms', 'status', 'error',
   ],
   crm_analytics_snapshots: ['cache_key', 'preset', 'start_date', 'end_date', 'locale_ids', 'payload', 'generation', 'built_at'],
+  crm_analytics_locks: ['name', 'owner', 'acquired_at', 'expires_at'],
 };
 
 const BOOKKEEPING = /^crm_analytics_(source_)?migrations(_lock)?$/;
@@ -66,7 +67,7 @@ describe.each(testDialects())('migrations on $dialect', (target) => {
 
   it('creates exactly the service tables, then the source tables on request, and is idempotent', async () => {
     const first = await migrateToLatest(handle, { sourceSchema: false });
-    expect(first).toEqual([{ set: 'service', applied: ['0001-create-analytics-tables'] }]);
+    expect(first).toEqual([{ set: 'service', applied: ['0001-create-analytics-tables', '0002-create-locks-table'] }]);
     expect(await tableColumns(handle)).toEqual(sorted(SERVICE_SCHEMA));
 
     const withSource = await migrateToLatest(handle, { sourceSchema: true });

@@ -4,7 +4,9 @@ import { createPipelineStageCatalog, type PipelineStageCatalog } from '../engine
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createAnalyticsService, type AnalyticsService } from '../snapshots/analytics-service.js';
+import { rebuildCrmAnalyticsSnapshots } from '../snapshots/rebuild-snapshots-job.js';
 import { createSnapshotRepository } from '../snapshots/snapshot-repository.js';
+import { SyncService, type SyncTestHooks } from '../sync/sync-service.js';
 
 /** Milliseconds since the epoch; injected so tests can fix "now". */
 export type Clock = () => number;
@@ -22,6 +24,8 @@ export interface Application {
   readonly analytics: AnalyticsService;
   /** Names of `crm_stages`, cached briefly, for the `stage` parameter. */
   readonly pipelineStages: PipelineStageCatalog;
+  /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
+  readonly sync: SyncService;
   /** Stops background work and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -30,6 +34,8 @@ export interface ApplicationOverrides {
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly database?: DatabaseHandle;
+  /** The sync's test seam (docs/sync.md): tests make a run fail after a given chunk. */
+  readonly syncTestHooks?: SyncTestHooks;
 }
 
 export function createApplication(config: AppConfig, overrides: ApplicationOverrides = {}): Application {
@@ -45,6 +51,16 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     timeZone: config.timezone,
     logger,
   });
+  const sync = new SyncService({
+    database,
+    settings: config.sync,
+    logger,
+    ...(overrides.syncTestHooks ? { testHooks: overrides.syncTestHooks } : {}),
+  });
+  // SPEC §6: the preset snapshots are rebuilt after every successful sync, in run order.
+  sync.onCompleted(async () => {
+    await rebuildCrmAnalyticsSnapshots({ analytics });
+  });
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -53,6 +69,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     clock,
     analytics,
     pipelineStages: createPipelineStageCatalog(database.db),
+    sync,
     close: () => (closing ??= database.close()),
   };
 }

@@ -3,6 +3,7 @@ import { registerMigrateCommand } from './commands/migrate-command.js';
 import { registerSeedCommand } from './commands/seed-command.js';
 import { registerServeCommands } from './commands/serve-command.js';
 import { registerSnapshotsCommand } from './commands/snapshots-command.js';
+import { registerSyncCommand } from './commands/sync-command.js';
 import { registerTokenCommand } from './commands/token-command.js';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerSeedCommand(program);
   registerSnapshotsCommand(program);
+  registerSyncCommand(program);
   registerTokenCommand(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { DEFAULT_SQLITE_PATH, parseDatabaseUrl, type DatabaseLocation } from '../db/database-url.js';
 import { isKnownTimeZone } from '../domain/calendar.js';
+import { cronExpressionProblem } from './cron-expression.js';
 import { DEFAULT_DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -64,7 +65,8 @@ interface ValidatedEnv {
 const envSchema = Joi.object<ValidatedEnv>({
   NODE_ENV: Joi.string().valid('production', 'development', 'test').default('development'),
   DATABASE_URL: Joi.string().default(DEFAULT_SQLITE_PATH),
-  DATABASE_POOL_SIZE: integer(1, 500, 10),
+  // The sync pins one connection for its lock while its listeners use the pool: at least 2.
+  DATABASE_POOL_SIZE: integer(2, 500, 10),
   HOST: Joi.string().hostname().default('127.0.0.1'),
   PORT: integer(0, 65535, 3000),
   JWT_SECRET: Joi.string(),
@@ -75,7 +77,12 @@ const envSchema = Joi.object<ValidatedEnv>({
   SYNC_BATCH_SIZE: integer(1, 100_000, 500),
   SYNC_ROLLING_SIZE: integer(0, 100_000_000, 10_000),
   SYNC_LOOKBACK_SECONDS: integer(0, 7 * 24 * 3600, 120),
-  SYNC_CRON: Joi.string(),
+  SYNC_CRON: Joi.string()
+    .trim()
+    .custom((value: string, helpers) => {
+      const problem = cronExpressionProblem(value);
+      return problem === null ? value : helpers.message({ custom: `SYNC_CRON is not a cron expression: ${problem}` });
+    }),
   LOG_LEVEL: Joi.string()
     .lowercase()
     .valid(...LOG_LEVELS)

@@ -4,6 +4,17 @@ import type { Database } from './schema.js';
 export const DIALECT_NAMES = ['sqlite', 'mysql', 'postgres'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
+/** What the holder of an exclusive lock can check while it works. */
+export interface HeldLock {
+  /**
+   * Throws when the lock may have passed to someone else (a lease that could not be renewed in
+   * time). A session lock is held for as long as its connection lives, so it never throws.
+   */
+  assertHeld(): void;
+}
+
+export type LockOutcome<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false };
+
 export interface ConnectionOptions {
   /** The dialect's own form of `DATABASE_URL` (a file path for SQLite). */
   readonly url: string;
@@ -41,17 +52,6 @@ export interface SqlDialect {
   /** The database server's clock now, in UTC, as a datetime text expression. */
   clock(): RawBuilder<string>;
 
-  /**
-   * Makes an insert update `updateColumns` from the new row when a row with the same `key`
-   * (primary key or unique index) already exists: `on conflict (…) do update` on SQLite and
-   * PostgreSQL, `on duplicate key update` on MySQL.
-   */
-  upsert<DB, TB extends keyof DB & string>(
-    insert: InsertQueryBuilder<DB, TB, InsertResult>,
-    key: readonly (keyof DB[TB] & string)[],
-    updateColumns: readonly (keyof DB[TB] & string)[],
-  ): InsertQueryBuilder<DB, TB, InsertResult>;
-
   /** The placeholder for the `index`-th (0-based) parameter of hand-written SQL. */
   placeholder(index: number): string;
 
@@ -72,6 +72,38 @@ export interface SqlDialect {
 
   /** A deadlock, serialization failure or busy database: the same work may succeed if retried. */
   isRetryableError(error: unknown): boolean;
+
+  /**
+   * Runs `work` while holding the lock `name`, which every process sharing the database respects.
+   * When someone else holds it, resolves `{ acquired: false }` at once without running `work`.
+   * A holder that dies must not keep the lock: MySQL (`GET_LOCK`) and PostgreSQL
+   * (`pg_try_advisory_lock`) take a session lock on one pinned connection, which dies with it;
+   * SQLite takes a lease row in `crm_analytics_locks` that expires unless renewed while `work` runs.
+   * `work` receives the Kysely instance to run on: the pinned connection where there is one.
+   */
+  withExclusiveLock<T>(
+    db: Kysely<Database>,
+    name: string,
+    work: (db: Kysely<Database>, lock: HeldLock) => Promise<T>,
+  ): Promise<LockOutcome<T>>;
+
+  /**
+   * The tail that turns `insert into t (…) values …` or `insert into t (…) select … where …` into an
+   * upsert: a row whose `keyColumns` already exist gets its `updateColumns` overwritten.
+   */
+  upsertClause(keyColumns: readonly string[], updateColumns: readonly string[]): RawBuilder<unknown>;
+
+  /** Runs an insert of one row and resolves the id the database generated for it. */
+  insertReturningId<TB extends keyof Database>(query: InsertQueryBuilder<Database, TB, InsertResult>): Promise<number>;
+
+  /** Whole days (floor) from `from` to `to`, two datetimes; null when either is null. Exact to the millisecond. */
+  wholeDaysBetween(from: Expression<string | null>, to: Expression<string | null>): RawBuilder<number | null>;
+
+  /**
+   * A datetime text as a bound value of datetime type, for a SELECT list (PostgreSQL will not
+   * insert a text-typed parameter into a timestamp column from `insert … select`).
+   */
+  dateTimeValue(value: string): RawBuilder<string>;
 }
 
 export function errorCode(error: unknown): string | number | undefined {

@@ -173,6 +173,14 @@ export interface CrmAnalyticsSyncLogTable {
   error: string | null;
 }
 
+/** A lease on a named piece of work (SQLite's sync lock); see migration 0002. */
+export interface CrmAnalyticsLocksTable {
+  name: string;
+  /** A random token of the holding process. */
+  owner: string;
+  acquired_at: DbDateTime;
+  expires_at: DbDateTime;
+}
 
 export interface CrmAnalyticsSnapshotsTable {
   cache_key: string;
@@ -191,6 +199,7 @@ export interface ServiceTables {
   crm_analytics_leads: CrmAnalyticsLeadsTable;
   crm_analytics_sync_log: CrmAnalyticsSyncLogTable;
   crm_analytics_snapshots: CrmAnalyticsSnapshotsTable;
+  crm_analytics_locks: CrmAnalyticsLocksTable;
 }
 
 export interface Database extends SourceTables, ServiceTables {}
@@ -213,4 +222,5 @@ export const SERVICE_TABLE_NAMES = [
   'crm_analytics_leads',
   'crm_analytics_sync_log',
   'crm_analytics_snapshots',
+  'crm_analytics_locks',
 ] as const satisfies readonly (keyof ServiceTables)[];

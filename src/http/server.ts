@@ -8,6 +8,7 @@ import { DEFAULT_DASHBOARD_DIRECTORY, dashboardPlugin } from './plugins/dashboar
 import { filterOptionsPlugin } from './plugins/filter-options-plugin.js';
 import { healthPlugin } from './plugins/health-plugin.js';
 import { openApiPlugin } from './plugins/openapi-plugin.js';
+import { syncPlugin } from './plugins/sync-plugin.js';
 
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -53,6 +54,7 @@ export async function createServer(app: Application, options: ServerOptions = {}
   await server.register({ plugin: healthPlugin, options: { db: app.database.db } });
   await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.pipelineStages } });
   await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
+  await server.register({ plugin: syncPlugin, options: { sync: app.sync } });
   await server.register({
     plugin: filterOptionsPlugin,
     options: { db: app.database.db, timezone: app.config.timezone },

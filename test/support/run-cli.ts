@@ -40,3 +40,12 @@ export function spawnCli(args: readonly string[], options: { env?: Record<string
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/** Starts a TypeScript file of this repository in its own process (a helper that must be another process). */
+export function spawnTs(file: string, options: { env?: Record<string, string> } = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX_LOADER, `${ROOT}${file}`], {
+    cwd: ROOT,
+    env: cliEnv(options.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}

@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/db/database.js';
 import type { DialectName } from '../../src/db/dialect.js';
 import { migrateToLatest } from '../../src/db/migrations/migrate.js';
 import { createLogger } from '../../src/logging/logger.js';
+import type { SyncTestHooks } from '../../src/sync/sync-service.js';
 import type { DialectTarget } from './dialect-targets.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-databases.js';
 
@@ -43,7 +44,7 @@ export interface TestApplication extends Application {
  */
 export async function createTestApplication(
   target: DialectTarget,
-  options: { env?: Record<string, string>; clock?: Clock; migrate?: boolean } = {},
+  options: { env?: Record<string, string>; clock?: Clock; migrate?: boolean; syncTestHooks?: SyncTestHooks } = {},
 ): Promise<TestApplication> {
   const scratch = await createScratchDatabase(target.dialect, target.adminUrl);
   const config = testConfig(scratch.databaseUrl, options.env);
@@ -53,6 +54,7 @@ export async function createTestApplication(
     database,
     logger: createLogger('silent'),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.syncTestHooks ? { syncTestHooks: options.syncTestHooks } : {}),
   });
   return {
     ...app,

@@ -6,21 +6,29 @@ import { managesSourceSchema, migrateToLatest } from '../../db/migrations/migrat
 import { isCrmEmpty } from '../../demo/seed-demo-crm.js';
 import { createServer } from '../../http/server.js';
 import { createApplication } from '../../app/application.js';
+import { startSyncSchedule } from '../../sync/sync-schedule.js';
 import { say } from '../cli-context.js';
 import { describeMigrations } from './migrate-command.js';
 import { DEFAULT_SEED, DEFAULT_SEED_LEADS, seedCommand } from './seed-command.js';
+import { syncCommand } from './sync-command.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-/** Listens until SIGINT/SIGTERM, then finishes in-flight requests and closes the database. */
+/**
+ * Listens (and runs the SYNC_CRON schedule, when set) until SIGINT/SIGTERM, then stops the
+ * schedule, finishes in-flight requests and closes the database.
+ */
 async function serveUntilSignalled(app: Application): Promise<string> {
   const server = await createServer(app);
   await server.start();
+  const { cron } = app.config.sync;
+  const schedule = cron === null ? null : startSyncSchedule(app.sync, { cron, timezone: app.config.timezone, logger: app.logger });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down');
+    schedule?.stop();
     void server
       .stop({ timeout: SHUTDOWN_TIMEOUT_MS })
       .then(() => app.close())
@@ -38,9 +46,10 @@ async function serveUntilSignalled(app: Application): Promise<string> {
 }
 
 /**
- * `npm start`: on the embedded default database, creates the schema and a demo CRM the first time,
- * then serves and prints where to look and a ready admin token. Against a configured database it
- * only brings the service's own tables up to date.
+ * `npm start`: on the embedded default database, creates the schema and a demo CRM the first time;
+ * then runs a sync (a full build the first time, quick afterwards) so the dashboard has data, serves
+ * and prints where to look and a ready admin token. Against a configured database it only brings the
+ * service's own tables up to date before the sync.
  */
 export async function startDemo(app: Application): Promise<void> {
   const embedded = app.config.database.isEmbeddedDefault;
@@ -49,6 +58,12 @@ export async function startDemo(app: Application): Promise<void> {
   if (embedded && (await isCrmEmpty(app.database))) {
     say(`first start: generating a demo CRM of ${DEFAULT_SEED_LEADS.toLocaleString('en-US')} leads`);
     await seedCommand(app, { leads: DEFAULT_SEED_LEADS, seed: DEFAULT_SEED });
+  }
+  try {
+    await syncCommand(app);
+  } catch (error) {
+    // The run is logged `failed`; the server still starts, and the next sync may succeed.
+    say(`sync failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   const url = await serveUntilSignalled(app);
   const token = issueAdminToken(app.config.auth.jwtSecret, { sub: 'demo-admin' });

@@ -1,7 +1,7 @@
 import { CompiledQuery, Kysely, MysqlDialect, sql } from 'kysely';
 import type { CreateTableBuilder } from 'kysely';
 import { createPool } from 'mysql2';
-import { errorCode, type ConnectionOptions, type SqlDialect } from '../../dialect.js';
+import { errorCode, type ConnectionOptions, type HeldLock, type SqlDialect } from '../../dialect.js';
 import type { Database } from '../../schema.js';
 
 const RETRYABLE_ERRNOS = new Set<string | number>([
@@ -51,12 +51,6 @@ export const mysqlDialect: SqlDialect = {
 
   currentDateTimeDefault: () => sql`(utc_timestamp(3))`,
   clock: () => sql<string>`date_format(utc_timestamp(3), '%Y-%m-%d %H:%i:%s.%f')`,
-  upsert(insert, _key, updateColumns) {
-    // VALUES(column) is the row being inserted (MariaDB; MySQL 8 accepts it with a deprecation note).
-    const updates = Object.fromEntries(updateColumns.map((column) => [column, sql`values(${sql.ref(column)})`]));
-    // Generic over the table: the column lists are checked against keyof DB[TB] by the interface.
-    return insert.onDuplicateKeyUpdate(updates as never);
-  },
   placeholder: () => '?',
   quoteIdentifier: (identifier) => `\`${identifier.replaceAll('`', '``')}\``,
 
@@ -69,4 +63,45 @@ export const mysqlDialect: SqlDialect = {
     const code = errorCode(error);
     return code !== undefined && RETRYABLE_ERRNOS.has(code);
   },
+
+  async withExclusiveLock(db, name, work) {
+    // GET_LOCK names are server-wide and at most 64 characters: scope the name to this database.
+    const lockName = sql`concat('crm_analytics:', md5(concat(${name}, '@', coalesce(database(), ''))))`;
+    return db.connection().execute(async (connection) => {
+      const { rows } = await sql<{ acquired: number | null }>`select get_lock(${lockName}, 0) as acquired`.execute(connection);
+      if (Number(rows[0]?.acquired) !== 1) return { acquired: false } as const;
+      let failed = false;
+      try {
+        return { acquired: true, value: await work(connection, SESSION_LOCK) } as const;
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        // After a failure the work's error matters more; a dead connection has released the lock anyway.
+        await sql`select release_lock(${lockName})`.execute(connection).catch((error: unknown) => {
+          if (!failed) throw error;
+        });
+      }
+    });
+  },
+
+  upsertClause(keyColumns, updateColumns) {
+    // The key columns form the primary key: a duplicate key is a conflict on them.
+    void keyColumns;
+    const quote = (identifier: string) => mysqlDialect.quoteIdentifier(identifier);
+    return sql.raw(`on duplicate key update ${updateColumns.map((column) => `${quote(column)} = values(${quote(column)})`).join(', ')}`);
+  },
+
+  async insertReturningId(query) {
+    const result = await query.executeTakeFirstOrThrow();
+    return Number(result.insertId);
+  },
+
+  wholeDaysBetween: (from, to) =>
+    sql<number | null>`floor(timestampdiff(microsecond, ${from}, ${to}) / 86400000000)`,
+
+  dateTimeValue: (value) => sql<string>`cast(${value} as datetime(3))`,
 };
+
+/** A session lock lives as long as its connection: there is nothing to check. */
+const SESSION_LOCK: HeldLock = { assertHeld: () => undefined };

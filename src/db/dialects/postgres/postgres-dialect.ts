@@ -1,8 +1,8 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { CreateTableBuilder } from 'kysely';
 import pg from 'pg';
-import { errorCode, type ConnectionOptions, type SqlDialect } from '../../dialect.js';
-import { onConflictUpsert } from '../../on-conflict-upsert.js';
+import { errorCode, type ConnectionOptions, type HeldLock, type SqlDialect } from '../../dialect.js';
+import { onConflictUpdateClause } from '../../on-conflict-upsert.js';
 import type { Database } from '../../schema.js';
 
 const { Pool, types } = pg;
@@ -70,7 +70,6 @@ export const postgresDialect: SqlDialect = {
   currentDateTimeDefault: () => sql`(now() at time zone 'utc')`,
   // clock_timestamp(), not now(): now() is frozen at the start of the transaction.
   clock: () => sql<string>`to_char(clock_timestamp() at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.MS')`,
-  upsert: onConflictUpsert,
   placeholder: (index) => `$${index + 1}`,
   quoteIdentifier: (identifier) => `"${identifier.replaceAll('"', '""')}"`,
 
@@ -84,4 +83,46 @@ export const postgresDialect: SqlDialect = {
     const code = errorCode(error);
     return code !== undefined && RETRYABLE_SQLSTATES.has(code);
   },
+
+  async withExclusiveLock(db, name, work) {
+    // Advisory locks are per database; the two-key form keeps ours apart from other applications'.
+    const key = sql`${ADVISORY_LOCK_CLASS}::int4, hashtext(${name})`;
+    return db.connection().execute(async (connection) => {
+      const { rows } = await sql<{ acquired: boolean }>`select pg_try_advisory_lock(${key}) as acquired`.execute(connection);
+      if (rows[0]?.acquired !== true) return { acquired: false } as const;
+      let failed = false;
+      try {
+        return { acquired: true, value: await work(connection, SESSION_LOCK) } as const;
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        // After a failure the work's error matters more; a dead connection has released the lock anyway.
+        await sql`select pg_advisory_unlock(${key})`.execute(connection).catch((error: unknown) => {
+          if (!failed) throw error;
+        });
+      }
+    });
+  },
+
+  upsertClause: (keyColumns, updateColumns) =>
+    onConflictUpdateClause((identifier) => postgresDialect.quoteIdentifier(identifier), keyColumns, updateColumns),
+
+  async insertReturningId(query) {
+    // No insertId without RETURNING on PostgreSQL.
+    const row = await query.returning(sql<number>`id`.as('id')).executeTakeFirstOrThrow();
+    return Number(row.id);
+  },
+
+  // Timestamp subtraction gives an interval of days and microseconds; its epoch is exact (numeric).
+  wholeDaysBetween: (from, to) =>
+    sql<number | null>`cast(floor(extract(epoch from (${to} - ${from})) / 86400) as integer)`,
+
+  dateTimeValue: (value) => sql<string>`cast(${value} as timestamp(3))`,
 };
+
+/** 'CRMA': the first key of our advisory locks. */
+const ADVISORY_LOCK_CLASS = 0x43524d41;
+
+/** A session lock lives as long as its connection: there is nothing to check. */
+const SESSION_LOCK: HeldLock = { assertHeld: () => undefined };

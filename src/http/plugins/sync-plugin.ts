@@ -1,0 +1,39 @@
+import type { Plugin } from '@hapi/hapi';
+import Joi from 'joi';
+import { CRON_STRATEGY } from '../../auth/tokens.js';
+import type { SyncService } from '../../sync/sync-service.js';
+
+export interface SyncPluginOptions {
+  readonly sync: SyncService;
+}
+
+const optionsSchema = Joi.object<SyncPluginOptions>({
+  sync: Joi.object().required(),
+});
+
+/**
+ * `POST /crm/analytics/sync` (SPEC §7), for an external scheduler holding a cron token: runs one
+ * sync and answers `{"ok": true}`, or `{"ok": true, "skipped": true}` when a run is already in
+ * progress anywhere. A failed run is hapi's standard 500 (the message and stack stay in the logs).
+ */
+export const syncPlugin: Plugin<SyncPluginOptions> = {
+  name: 'crm-analytics-sync',
+  register(server, rawOptions) {
+    const { sync } = Joi.attempt(rawOptions, optionsSchema);
+    server.route({
+      method: 'POST',
+      path: '/crm/analytics/sync',
+      options: {
+        auth: { strategy: CRON_STRATEGY },
+        // "Payload: none": whatever a scheduler sends is ignored, never parsed into a 400.
+        payload: { parse: false },
+        description: 'Run one incremental sync of crm_analytics_leads',
+        tags: ['api'],
+      },
+      async handler() {
+        const result = await sync.run();
+        return result.skipped ? { ok: true, skipped: true } : { ok: true };
+      },
+    });
+  },
+};

@@ -1,0 +1,136 @@
+import { sql, type Expression, type Kysely } from 'kysely';
+import { parseDbDateTime } from '../db/datetime.js';
+import type { SqlDialect } from '../db/dialect.js';
+import type { Database, DbDateTime } from '../db/schema.js';
+import type { RecordType } from '../domain/lead.js';
+import { LEAD_COLUMNS, LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS, type LeadRow } from './lead-source-queries.js';
+import type { LeadKey } from './sync-events.js';
+
+type Db = Kysely<Database>;
+
+/** The sync's reads and writes of `crm_analytics_leads`, the table it owns. */
+
+/**
+ * `insert into crm_analytics_leads (…) select …` as an upsert: chunks and full-build ranges are
+ * written without the rows ever leaving the database.
+ */
+export async function upsertLeadRowsFrom(
+  db: Db,
+  dialect: SqlDialect,
+  select: Expression<LeadRow>,
+): Promise<void> {
+  await db
+    .insertInto('crm_analytics_leads')
+    .columns(LEAD_COLUMNS)
+    .expression(select)
+    .modifyEnd(dialect.upsertClause(LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS))
+    .execute();
+}
+
+/**
+ * The rows of `ids` split by whether they carry `syncedAt` (this run wrote them) or not (their
+ * record did not qualify when the run re-fetched it).
+ */
+export async function chunkRowsBySyncedAt(
+  db: Db,
+  type: RecordType,
+  ids: readonly number[],
+  syncedAt: DbDateTime,
+): Promise<{ written: number[]; stale: number[] }> {
+  const rows = await db
+    .selectFrom('crm_analytics_leads')
+    .select(['record_id', 'synced_at'])
+    .where('record_type', '=', type)
+    .where('record_id', 'in', [...ids])
+    .execute();
+  // Compared as instants: PostgreSQL prints `…00.120` as `…00.12`.
+  const runInstant = parseDbDateTime(syncedAt);
+  const written: number[] = [];
+  const stale: number[] = [];
+  for (const row of rows) (parseDbDateTime(row.synced_at) === runInstant ? written : stale).push(Number(row.record_id));
+  return { written, stale };
+}
+
+export async function deleteLeadRows(db: Db, type: RecordType, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .deleteFrom('crm_analytics_leads')
+    .where('record_type', '=', type)
+    .where('record_id', 'in', [...ids])
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * The `limit` rows synced longest ago (SPEC §7 step 4). Rows synced by the same run tie; any order
+ * among them keeps the guarantee, since a refreshed row always moves behind every stale one.
+ */
+export async function leastRecentlySynced(db: Db, limit: number): Promise<LeadKey[]> {
+  if (limit <= 0) return [];
+  const rows = await db
+    .selectFrom('crm_analytics_leads')
+    .select(['record_type', 'record_id'])
+    .orderBy('synced_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ record_type: row.record_type, record_id: Number(row.record_id) }));
+}
+
+/**
+ * Rows whose source record no longer qualifies or no longer exists (SPEC §7 step 6): one pass over
+ * the table's primary key, with a primary-key seek and an index seek per row. Written as "the
+ * qualifying record's id is null" (a scalar subquery) rather than `not exists`: PostgreSQL turns
+ * `not exists` into an anti join planned from statistics, and on tables without them (a freshly
+ * loaded CRM) it chose a nested loop that compared every row with every row — 90 s for 45,000
+ * prospects. A scalar subquery is always a seek per row, on every dialect.
+ */
+export async function nonQualifyingLeadKeys(db: Db): Promise<LeadKey[]> {
+  const companies = await db
+    .selectFrom('crm_analytics_leads as l')
+    .select('l.record_id')
+    .where('l.record_type', '=', 'company')
+    .where(
+      (eb) =>
+        eb
+          .selectFrom('companies as c')
+          .select('c.id')
+          .whereRef('c.id', '=', 'l.record_id')
+          .where('c.deleted_at', 'is', null)
+          .where((inner) => inner.exists(inner.selectFrom('follow_up_data as f').select(sql.lit(1).as('one')).whereRef('f.company_id', '=', 'c.id'))),
+      'is',
+      null,
+    )
+    .execute();
+  const prospects = await db
+    .selectFrom('crm_analytics_leads as l')
+    .select('l.record_id')
+    .where('l.record_type', '=', 'prospect')
+    .where(
+      (eb) =>
+        eb
+          .selectFrom('prospection_users as p')
+          .select('p.id')
+          .whereRef('p.id', '=', 'l.record_id')
+          .where('p.deleted_at', 'is', null)
+          .where('p.is_disqualified', '=', 0)
+          .where('p.company_id', 'is', null)
+          .where((inner) => inner.exists(inner.selectFrom('follow_up_data as f').select(sql.lit(1).as('one')).whereRef('f.prospect_id', '=', 'p.id'))),
+      'is',
+      null,
+    )
+    .execute();
+  return [
+    ...companies.map((row) => ({ record_type: 'company' as const, record_id: Number(row.record_id) })),
+    ...prospects.map((row) => ({ record_type: 'prospect' as const, record_id: Number(row.record_id) })),
+  ];
+}
+
+/** Rows a run wrote: they carry its `synced_at`, which no other run shares. */
+export async function countLeadsSyncedAt(db: Db, dialect: SqlDialect, syncedAt: DbDateTime): Promise<number> {
+  const row = await db
+    .selectFrom('crm_analytics_leads')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where('synced_at', '=', dialect.dateTimeValue(syncedAt))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

@@ -1,0 +1,41 @@
+import type { RecordType } from '../domain/lead.js';
+
+/** The key of one row of `crm_analytics_leads`. */
+export interface LeadKey {
+  readonly record_type: RecordType;
+  readonly record_id: number;
+}
+
+/** What a successful sync run tells the listeners that keep derived data in step (snapshots, engines). */
+export interface SyncCompletedEvent {
+  /** The `crm_analytics_sync_log.id` of the run: the generation of the data it left. */
+  readonly runId: number;
+  /** The watermark the run logged (`started_at − SYNC_LOOKBACK_SECONDS`), UTC `YYYY-MM-DD HH:MM:SS[.SSS]`. */
+  readonly watermark: string;
+  /** The run rebuilt every lead: treat everything as changed. The key lists may then be empty. */
+  readonly fullBuild: boolean;
+  /** Rows the run wrote (dirty and rolling leads that qualify), whether or not a value changed. */
+  readonly upsertedKeys: readonly LeadKey[];
+  /** Rows the run deleted because their record no longer qualifies or no longer exists. */
+  readonly deletedKeys: readonly LeadKey[];
+}
+
+/** Runs after a successful run, while the sync lock is still held; its failure is logged, never fatal. */
+export type SyncListener = (event: SyncCompletedEvent) => void | Promise<void>;
+
+export interface SyncCounts {
+  readonly dirtyCount: number;
+  readonly rollingCount: number;
+  readonly upsertedCount: number;
+  readonly deletedCount: number;
+}
+
+export type SyncResult =
+  | { readonly skipped: true }
+  | (SyncCounts & {
+      readonly skipped: false;
+      readonly runId: number;
+      readonly fullBuild: boolean;
+      readonly watermark: string;
+      readonly durationMs: number;
+    });

@@ -1,0 +1,88 @@
+import { sql, type Kysely } from 'kysely';
+import { formatDbDateTime } from '../db/datetime.js';
+import type { SqlDialect } from '../db/dialect.js';
+import { readLatestSyncGeneration } from '../db/sync-generation.js';
+import type { Database, DbDateTime } from '../db/schema.js';
+import type { SyncCounts } from './sync-events.js';
+
+type Db = Kysely<Database>;
+
+/** The database clock as a value for a datetime column (a timestamp, not text, on PostgreSQL). */
+const databaseNowValue = (dialect: SqlDialect) => sql<DbDateTime>`${dialect.currentDateTimeDefault()}`;
+
+/** `crm_analytics_sync_log`: one row per run (SPEC §2), `running` until it ends `ok` or `failed`. */
+
+/** The watermark of the latest `ok` run; null before the first one (then the run is a full build). */
+export async function latestOkWatermark(db: Db): Promise<DbDateTime | null> {
+  const generation = await readLatestSyncGeneration(db);
+  // Re-formatted so the bound compares exactly as text on SQLite (see src/db/datetime.ts).
+  return generation === null ? null : formatDbDateTime(Date.parse(generation.watermark));
+}
+
+export function startRun(db: Db, dialect: SqlDialect, startedAt: DbDateTime): Promise<number> {
+  return dialect.insertReturningId(
+    db.insertInto('crm_analytics_sync_log').values({ started_at: startedAt, status: 'running' }),
+  );
+}
+
+/**
+ * Runs left `running` by a process that died: only the lock holder calls this, so no other run can
+ * be in progress.
+ */
+export async function markInterruptedRuns(db: Db, dialect: SqlDialect): Promise<number> {
+  const result = await db
+    .updateTable('crm_analytics_sync_log')
+    .set({ status: 'failed', error: 'interrupted: the process running it stopped', finished_at: databaseNowValue(dialect) })
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+const countColumns = (counts: SyncCounts) => ({
+  dirty_count: counts.dirtyCount,
+  rolling_count: counts.rollingCount,
+  upserted_count: counts.upsertedCount,
+  deleted_count: counts.deletedCount,
+});
+
+export async function finishRunOk(
+  db: Db,
+  dialect: SqlDialect,
+  runId: number,
+  outcome: SyncCounts & { watermark: DbDateTime; durationMs: number },
+): Promise<void> {
+  await db
+    .updateTable('crm_analytics_sync_log')
+    .set({
+      ...countColumns(outcome),
+      status: 'ok',
+      watermark: outcome.watermark,
+      duration_ms: outcome.durationMs,
+      finished_at: databaseNowValue(dialect),
+    })
+    .where('id', '=', runId)
+    .execute();
+}
+
+/** Longest error message kept: enough for any database error, bounded for a text column. */
+const MAX_ERROR_LENGTH = 4000;
+
+/** A failed run keeps no watermark: the next run starts from the latest `ok` one. */
+export async function finishRunFailed(
+  db: Db,
+  dialect: SqlDialect,
+  runId: number,
+  outcome: SyncCounts & { error: string; durationMs: number },
+): Promise<void> {
+  await db
+    .updateTable('crm_analytics_sync_log')
+    .set({
+      ...countColumns(outcome),
+      status: 'failed',
+      error: outcome.error.slice(0, MAX_ERROR_LENGTH),
+      duration_ms: outcome.durationMs,
+      finished_at: databaseNowValue(dialect),
+    })
+    .where('id', '=', runId)
+    .execute();
+}
