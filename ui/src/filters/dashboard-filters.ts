@@ -40,9 +40,6 @@ export const EMPTY_FILTERS: DashboardFilters = {
   product: '',
 };
 
-/** Filters other than the period and locales: they make the API compute live. */
-export type InteractiveFilter = 'salesman' | 'tier' | 'stage' | 'product';
-
 const isPreset = (value: string): value is SnapshotPresetKey => (SNAPSHOT_PRESETS as readonly string[]).includes(value);
 
 const list = (value: string | null): string[] =>
@@ -133,8 +130,4 @@ export function withFilters(filters: DashboardFilters, changes: Partial<Dashboar
 /** Keeps the period and locales (what a snapshot is keyed on), drops every interactive filter. */
 export function withoutInteractiveFilters(filters: DashboardFilters): DashboardFilters {
   return { ...filters, salesman: '', tier: [], stage: '', product: '' };
-}
-
-export function sameFilters(a: DashboardFilters, b: DashboardFilters): boolean {
-  return filtersToQuery(a).toString() === filtersToQuery(b).toString() && a.period === b.period;
 }
