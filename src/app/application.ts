@@ -70,6 +70,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     analytics,
     pipelineStages: createPipelineStageCatalog(database.db),
     sync,
-    close: () => (closing ??= database.close()),
+    // A run in progress finishes (and releases its lock) before the pools close.
+    close: () => (closing ??= sync.whenIdle().then(() => database.close())),
   };
 }

@@ -4,19 +4,23 @@ import HapiPino from 'hapi-pino';
 import type { Application } from '../app/application.js';
 import { analyticsPlugin } from './plugins/analytics-plugin.js';
 import { authPlugin } from './plugins/auth-plugin.js';
+import { DEFAULT_DASHBOARD_DIRECTORY, dashboardPlugin } from './plugins/dashboard-plugin.js';
+import { filterOptionsPlugin } from './plugins/filter-options-plugin.js';
 import { healthPlugin } from './plugins/health-plugin.js';
 import { openApiPlugin } from './plugins/openapi-plugin.js';
 import { requestLimitsPlugin } from './plugins/request-limits-plugin.js';
 import { securityHeadersPlugin } from './plugins/security-headers-plugin.js';
+import { syncPlugin } from './plugins/sync-plugin.js';
 import { corsSettings, createHttpListener, REQUEST_LIMITS } from './http-hygiene.js';
 
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-import { syncPlugin } from './plugins/sync-plugin.js';
 
 export interface ServerOptions {
   /** Overrides the configured port (0 = any free port). */
   readonly port?: number;
   readonly host?: string;
+  /** The built dashboard to serve at `/` (default: `ui/dist`); tests point it at their own build. */
+  readonly dashboardDirectory?: string;
 }
 
 /**
@@ -65,6 +69,15 @@ export async function createServer(app: Application, options: ServerOptions = {}
   await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.pipelineStages } });
   await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
   await server.register({ plugin: syncPlugin, options: { sync: app.sync } });
+  await server.register({
+    plugin: filterOptionsPlugin,
+    options: { db: app.database.db, timezone: app.config.timezone },
+  });
+  // Last: its catch-all route only answers what no API route matched.
+  await server.register({
+    plugin: dashboardPlugin,
+    options: { directory: options.dashboardDirectory ?? DEFAULT_DASHBOARD_DIRECTORY },
+  });
 
   return server;
 }

@@ -70,6 +70,8 @@ function chunkSize(settings: AppConfig['sync'], dialect: SqlDialect): number {
 export class SyncService {
   readonly #options: SyncServiceOptions;
   readonly #listeners = new Set<SyncListener>();
+  /** Runs of this process still going: a clean shutdown waits for them, so locks are released. */
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(options: SyncServiceOptions) {
     this.#options = options;
@@ -85,6 +87,26 @@ export class SyncService {
 
   /** One run: `{ skipped: true }` when another run holds the lock; throws (after logging the run `failed`) on error. */
   async run(options: SyncRunOptions = {}): Promise<SyncResult> {
+    if (this.#inFlight.size > 0) {
+      // This process is running one already: no need to ask the database's lock.
+      this.#options.logger.info('sync skipped: a run of this process is in progress');
+      return { skipped: true };
+    }
+    const running = this.#runOnce(options);
+    this.#inFlight.add(running);
+    try {
+      return await running;
+    } finally {
+      this.#inFlight.delete(running);
+    }
+  }
+
+  /** Resolves once no run started by this process is in progress (whatever their outcome). */
+  async whenIdle(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #runOnce(options: SyncRunOptions): Promise<SyncResult> {
     const { db, dialect } = this.#options.database;
     const outcome = await dialect.withExclusiveLock(db, SYNC_LOCK_NAME, (connection, lock) =>
       this.#runLocked(connection, lock, options),
@@ -249,6 +271,7 @@ class SyncRun {
       );
       this.deletedKeys.push(...chunk);
       this.#count({ deletedCount: chunk.length });
+      await yieldToOtherWork();
     }
   }
 
@@ -284,6 +307,7 @@ class SyncRun {
     const index = this.#chunkIndex;
     this.#chunkIndex += 1;
     await testHooks?.afterChunk?.({ index, fullBuild });
+    await yieldToOtherWork();
   }
 
   #count(delta: Partial<SyncCounts>): void {
@@ -294,4 +318,13 @@ class SyncRun {
       deletedCount: this.counts.deletedCount + (delta.deletedCount ?? 0),
     };
   }
+}
+
+/**
+ * Lets queued work (API requests) use the connection between chunks. Kysely's SQLite driver has one
+ * connection behind a mutex that the sync would otherwise re-take before any waiter woke up,
+ * stalling the API of this process for the whole run.
+ */
+function yieldToOtherWork(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

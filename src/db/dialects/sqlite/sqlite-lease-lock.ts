@@ -34,6 +34,15 @@ export async function withLeaseLock<T>(
   timing: LeaseTiming = DEFAULT_LEASE_TIMING,
 ): Promise<LockOutcome<T>> {
   const owner = randomUUID();
+  // A lease someone holds is seen by a read, which never waits in WAL mode: a concurrent caller
+  // is turned away at once, rather than after queueing for the write lock the holder keeps busy.
+  const current = await db
+    .selectFrom('crm_analytics_locks')
+    .select('owner')
+    .where('name', '=', name)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (current !== undefined) return { acquired: false };
   await db
     .insertInto('crm_analytics_locks')
     .values({ name, owner, acquired_at: now, expires_at: leaseEnd(timing) })

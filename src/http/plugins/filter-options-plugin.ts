@@ -1,0 +1,41 @@
+import type { Plugin } from '@hapi/hapi';
+import Joi from 'joi';
+import type { Kysely } from 'kysely';
+import { ADMIN_STRATEGY, CRM_MENU_PERMISSION } from '../../auth/tokens.js';
+import { readFilterOptions } from '../../db/filter-options-repository.js';
+import type { Database } from '../../db/schema.js';
+
+export interface FilterOptionsPluginOptions {
+  readonly db: Kysely<Database>;
+  readonly timezone: string;
+}
+
+const optionsSchema = Joi.object<FilterOptionsPluginOptions>({
+  db: Joi.any().required(), // a Kysely instance: checked by type, not cloned by Joi
+  timezone: Joi.string().required(),
+});
+
+export const FILTER_OPTIONS_PATH = '/crm/analytics/filter-options';
+
+/**
+ * `GET /crm/analytics/filter-options`: the locales and pipeline stages the dashboard's selects
+ * offer, and CRM_TIMEZONE for its presets. Same auth as the analytics endpoint.
+ */
+export const filterOptionsPlugin: Plugin<FilterOptionsPluginOptions> = {
+  name: 'crm-analytics-filter-options',
+  register(server, rawOptions) {
+    const { db, timezone } = Joi.attempt(rawOptions, optionsSchema);
+    server.route({
+      method: 'GET',
+      path: FILTER_OPTIONS_PATH,
+      options: {
+        auth: { strategy: ADMIN_STRATEGY, access: { scope: [CRM_MENU_PERMISSION] } },
+        description: 'Locales, pipeline stages and time zone for the dashboard filters',
+        tags: ['api'],
+      },
+      async handler(_request, h) {
+        return h.response(await readFilterOptions(db, timezone)).header('cache-control', 'private, no-cache');
+      },
+    });
+  },
+};
