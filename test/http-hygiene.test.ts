@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -42,10 +42,15 @@ describe('HTTP hygiene', () => {
   let server: Server;
   const logs = capturedLogs();
   const staticDirectory = mkdtempSync(join(tmpdir(), 'crm-analytics-static-'));
+  const dashboardDirectory = mkdtempSync(join(tmpdir(), 'crm-analytics-dashboard-'));
 
   beforeAll(async () => {
     app = await createTestApplication(target!, { logger: logs.logger });
-    server = await createServer(app);
+    // A dashboard build of our own: the page and a hashed asset, as `vite build` leaves them.
+    mkdirSync(join(dashboardDirectory, 'assets'));
+    writeFileSync(join(dashboardDirectory, 'index.html'), '<!doctype html><title>Dashboard</title><script type="module" src="/assets/index-abc123.js"></script>\n');
+    writeFileSync(join(dashboardDirectory, 'assets', 'index-abc123.js'), 'export {};\n');
+    server = await createServer(app, { dashboardDirectory });
     // As the dashboard plugin will: static files and a route that fails, registered after the
     // server is built, by another plugin. The hygiene must cover them too.
     writeFileSync(join(staticDirectory, 'app.js'), 'console.log("dashboard")\n');
@@ -88,7 +93,10 @@ describe('HTTP hygiene', () => {
         ['analytics without a token', 401, await get(ANALYTICS_URL)],
         ['analytics without crm-menu', 403, await get(ANALYTICS_URL, bearer(adminToken({ permissions: [] })))],
         ['analytics with a bad parameter', 422, await get(`${ANALYTICS_URL}?tier=9`, bearer(adminToken()))],
-        ['an unknown path', 404, await get('/no/such/page')],
+        ['an unknown path', 404, await get('/no/such/file.txt')],
+        ['the dashboard page', 200, await get('/')],
+        ['a dashboard asset', 200, await get('/assets/index-abc123.js')],
+        ['a dashboard page path', 200, await get('/pipeline/overview', { accept: 'text/html' })],
         ['the OpenAPI document', 200, await get('/openapi.json')],
         ['the documentation page', 200, await get('/documentation')],
         ['a Swagger UI file', 200, await get('/swaggerui/swagger-ui.css')],
