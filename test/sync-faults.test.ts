@@ -139,6 +139,7 @@ describe.each(testDialects())('sync faults on $dialect', (target) => {
       const blockedForMs = parseDbDateTime(lease.expires_at) - parseDbDateTime(rows[0]!.now);
       expect(blockedForMs).toBeGreaterThan(0);
       expect(blockedForMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000);
+      console.log(`[figures] sync faults, sqlite: the dead holder's lease had ${blockedForMs} ms left (bound ${LEASE_SECONDS * 1000} ms)`);
       await db().updateTable('crm_analytics_locks').set({ expires_at: rows[0]!.now }).execute();
       return ok(await app.sync.run());
     }
@@ -146,7 +147,9 @@ describe.each(testDialects())('sync faults on $dialect', (target) => {
     for (;;) {
       const result = await app.sync.run();
       if (!result.skipped) {
-        expect(Date.now() - started).toBeLessThan(SESSION_LOCK_RELEASE_BOUND_MS);
+        const waitedMs = Date.now() - started;
+        expect(waitedMs).toBeLessThan(SESSION_LOCK_RELEASE_BOUND_MS);
+        console.log(`[figures] sync faults, ${target.dialect}: the next run got the lock ${waitedMs} ms after its holder died`);
         return result;
       }
       expect(Date.now() - started).toBeLessThan(SESSION_LOCK_RELEASE_BOUND_MS);
