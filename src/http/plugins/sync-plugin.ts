@@ -29,7 +29,7 @@ export const syncPlugin: Plugin<SyncPluginOptions> = {
       options: {
         auth: { strategy: CRON_STRATEGY },
         // "Payload: none": whatever a scheduler sends is ignored, never parsed into a 400; a
-        // body beyond a few bytes of `{}` is a 413 (docs/reliability.md).
+        // body over SYNC_MAX_PAYLOAD_BYTES is a 413 and runs nothing (docs/reliability.md).
         payload: { parse: false, output: 'data', maxBytes: SYNC_MAX_PAYLOAD_BYTES },
         description: 'Run one incremental sync of crm_analytics_leads',
         tags: ['api'],
