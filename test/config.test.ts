@@ -123,4 +123,14 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(3000);
     expect(config.sync.cron).toBeNull();
   });
+  it('reads CORS_ORIGINS: none by default, origins normalised, anything but origins refused', () => {
+    const secrets = { JWT_SECRET: 'a', CRON_JWT_SECRET: 'b' };
+    expect(loadConfig(secrets).http.corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ ...secrets, CORS_ORIGINS: 'https://CRM.example.com/, http://localhost:5173 ,https://crm.example.com:443' }).http.corsOrigins,
+    ).toEqual(['https://crm.example.com', 'http://localhost:5173']);
+    for (const bad of ['*', 'crm.example.com', 'https://crm.example.com/app', 'ftp://files.example', 'https://*.example.com', 'https://user:pw@crm.example.com', 'null', 'https://crm.example.com?a=1', 'https://a.example,,https://b.example']) {
+      expect(() => loadConfig({ ...secrets, CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS must list origins/);
+    }
+  });
 });

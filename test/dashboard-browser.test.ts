@@ -4,6 +4,7 @@ import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalyticsPayload } from '../src/domain/analytics-payload.js';
 import { presetRange, todayInZone } from '../src/domain/presets.js';
+import { CONTENT_SECURITY_POLICY } from '../src/http/plugins/security-headers-plugin.js';
 import { ALL_TIME_PAYLOAD, FILTER_OPTIONS, PAYLOAD, WON_PAYLOAD } from '../ui/test/fixtures/analytics-fixtures.js';
 import {
   ARTIFACTS_DIRECTORY,
@@ -18,13 +19,14 @@ import {
 import { createTestApplication, testDialects, type TestApplication } from './support/test-application.js';
 
 /**
- * The built dashboard in headless Chromium, served by the real hapi server under a strict CSP,
+ * The built dashboard in headless Chromium, served by the real hapi server under its own strict
+ * Content-Security-Policy (src/http/plugins/security-headers-plugin.ts),
  * with the API answered by hand-made payloads (Playwright route interception): UI behaviour —
  * token handling, presets, drill-downs, history, every error state, keyboard, narrow screens.
  * The end-to-end test against the real analytics endpoint on seeded data is
  * test/dashboard-e2e.test.ts.
  */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP = CONTENT_SECURITY_POLICY;
 
 skipNotice('the dashboard browser test (fake API)');
 
@@ -43,14 +45,7 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium against a fake API'
   beforeAll(async () => {
     const built = await ensureDashboardBuild();
     app = await createTestApplication(testDialects()[0]!, { migrate: false });
-    running = await startServer(app, built, (server) => {
-      // What a later issue will set for real: the page must work without inline script or style.
-      server.ext('onPreResponse', (request, h) => {
-        const response = request.response;
-        if ('header' in response && typeof response.header === 'function') response.header('content-security-policy', CSP);
-        return h.continue;
-      });
-    });
+    running = await startServer(app, built);
     browser = await launchBrowser();
   });
   afterAll(async () => {

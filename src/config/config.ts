@@ -17,7 +17,12 @@ export interface AppConfig {
     /** No DATABASE_URL was given: the embedded SQLite file under ./data/ that `npm start` fills. */
     readonly isEmbeddedDefault: boolean;
   };
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Browser origins allowed to call the API from another origin (CORS); empty = none, the default. */
+    readonly corsOrigins: readonly string[];
+  };
   readonly auth: {
     readonly jwtSecret: string;
     readonly cronJwtSecret: string;
@@ -43,6 +48,23 @@ export class ConfigError extends Error {
 /** Secrets shorter than this are refused in production (RFC 7518 §3.2: HS256 keys ≥ 256 bits). */
 export const MIN_PRODUCTION_SECRET_BYTES = 32;
 
+/**
+ * `text` as the origin a browser sends (`scheme://host[:port]`, lowercase, default port dropped),
+ * or null when it is not one: http or https, no path, query, credentials or wildcard. An operator
+ * lists the dashboards that may call the API.
+ */
+function corsOrigin(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  const plain = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !plain || text.includes('*')) return null;
+  return url.origin;
+}
+
 const integer = (min: number, max: number, fallback: number) => Joi.number().integer().min(min).max(max).default(fallback);
 
 /** The environment after validation: defaults applied, numbers converted. */
@@ -59,6 +81,7 @@ interface ValidatedEnv {
   SYNC_ROLLING_SIZE: number;
   SYNC_LOOKBACK_SECONDS: number;
   SYNC_CRON?: string;
+  CORS_ORIGINS?: string[];
   LOG_LEVEL: LogLevel;
 }
 
@@ -83,6 +106,16 @@ const envSchema = Joi.object<ValidatedEnv>({
       const problem = cronExpressionProblem(value);
       return problem === null ? value : helpers.message({ custom: `SYNC_CRON is not a cron expression: ${problem}` });
     }),
+  CORS_ORIGINS: Joi.string().custom((value: string, helpers) => {
+    const entries = value.split(',').map((entry) => entry.trim());
+    const bad = entries.filter((entry) => corsOrigin(entry) === null);
+    if (bad.length > 0) {
+      return helpers.message({
+        custom: `CORS_ORIGINS must list origins such as https://crm.example.com, comma-separated (not: ${bad.map((origin) => `"${origin}"`).join(', ')})`,
+      });
+    }
+    return [...new Set(entries.map(corsOrigin))];
+  }),
   LOG_LEVEL: Joi.string()
     .lowercase()
     .valid(...LOG_LEVELS)
@@ -170,7 +203,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       poolSize: value.DATABASE_POOL_SIZE,
       isEmbeddedDefault: given.DATABASE_URL === undefined,
     },
-    http: { host: value.HOST, port: value.PORT },
+    http: { host: value.HOST, port: value.PORT, corsOrigins: value.CORS_ORIGINS ?? [] },
     auth: { jwtSecret, cronJwtSecret, generatedSecretsFile },
     timezone: value.CRM_TIMEZONE,
     sync: {

@@ -8,7 +8,10 @@ import { DEFAULT_DASHBOARD_DIRECTORY, dashboardPlugin } from './plugins/dashboar
 import { filterOptionsPlugin } from './plugins/filter-options-plugin.js';
 import { healthPlugin } from './plugins/health-plugin.js';
 import { openApiPlugin } from './plugins/openapi-plugin.js';
+import { requestLimitsPlugin } from './plugins/request-limits-plugin.js';
+import { securityHeadersPlugin } from './plugins/security-headers-plugin.js';
 import { syncPlugin } from './plugins/sync-plugin.js';
+import { corsSettings, createHttpListener, REQUEST_LIMITS } from './http-hygiene.js';
 
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -34,8 +37,17 @@ export async function createServer(app: Application, options: ServerOptions = {}
     routes: {
       response: { emptyStatusCode: 204 },
       security: { noSniff: true, xframe: 'deny', referrer: 'no-referrer' },
+      // HTTP hygiene (docs/reliability.md): bounded bodies, CORS only for CORS_ORIGINS.
+      payload: { maxBytes: REQUEST_LIMITS.maxPayloadBytes },
+      cors: corsSettings(app.config.http.corsOrigins),
     },
+    // The header-size bound and timeouts live on the listener (src/http/http-hygiene.ts).
+    listener: createHttpListener(),
   });
+
+  // HTTP hygiene first, so it covers every route registered after it (docs/reliability.md).
+  await server.register(securityHeadersPlugin);
+  await server.register(requestLimitsPlugin);
 
   await server.register({
     plugin: HapiPino,
@@ -43,6 +55,8 @@ export async function createServer(app: Application, options: ServerOptions = {}
       instance: app.logger,
       // Logs carry request ids, never the Authorization header.
       redact: ['req.headers.authorization'],
+      // The status is what a request line needs; the response headers are the same on every line.
+      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
       ignorePaths: ['/health'],
       logRequestStart: false,
     },

@@ -5,6 +5,7 @@ import { databaseNow } from '../db/database-clock.js';
 import { formatDbDateTime, parseDbDateTime } from '../db/datetime.js';
 import type { HeldLock, SqlDialect } from '../db/dialect.js';
 import { retryTransient } from '../db/retry.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Database, DbDateTime } from '../db/schema.js';
 import { RECORD_TYPES, type RecordType } from '../domain/lead.js';
 import type { Logger } from '../logging/logger.js';
@@ -142,11 +143,11 @@ export class SyncService {
       await finishRunOk(db, dialect, runId, { ...run.counts, watermark, durationMs });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await finishRunFailed(db, dialect, runId, {
-        ...run.counts,
-        error: message,
-        durationMs: Math.round(performance.now() - started),
-      }).catch((logError: unknown) => logger.error({ err: logError, runId }, 'could not log the failed sync run'));
+      const failure = { ...run.counts, error: message, durationMs: Math.round(performance.now() - started) };
+      // The run's own connection may be what failed (killed, dropped): then log through the pool.
+      await finishRunFailed(db, dialect, runId, failure)
+        .catch(() => finishRunFailed(this.#options.database.db, dialect, runId, failure))
+        .catch((logError: unknown) => logger.error({ err: logError, runId }, 'could not log the failed sync run'));
       logger.error({ err: error, runId }, 'sync failed');
       throw error;
     }
@@ -262,7 +263,7 @@ class SyncRun {
     for (let start = 0; start < stale.length; start += size) {
       const chunk = stale.slice(start, start + size);
       await retryTransient(this.context.dialect, () =>
-        db.transaction().execute(async (trx) => {
+        inTransaction(db, async (trx) => {
           for (const type of RECORD_TYPES) {
             await deleteLeadRows(trx, type, chunk.filter((key) => key.record_type === type).map((key) => key.record_id));
           }
@@ -302,7 +303,7 @@ class SyncRun {
   async #inChunk<T>(fullBuild: boolean, work: (trx: Kysely<Database>) => Promise<T>, committed: (result: T) => void): Promise<void> {
     const { db, dialect, lock, testHooks } = this.context;
     lock.assertHeld();
-    committed(await retryTransient(dialect, () => db.transaction().execute(work)));
+    committed(await retryTransient(dialect, () => inTransaction(db, work)));
     const index = this.#chunkIndex;
     this.#chunkIndex += 1;
     await testHooks?.afterChunk?.({ index, fullBuild });

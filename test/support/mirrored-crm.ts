@@ -48,8 +48,12 @@ export class MirroredCrm {
     for (const table of SOURCE_TABLE_NAMES) this.model[table].length = 0;
   }
 
-  async load(crm: CrmModel): Promise<void> {
-    for (const table of SOURCE_TABLE_NAMES) await this.insert(table, crm[table]);
+  /** Inserts a whole CRM, `sliceSize` rows per statement (within every driver's parameter limit). */
+  async load(crm: CrmModel, sliceSize = 500): Promise<void> {
+    for (const table of SOURCE_TABLE_NAMES) {
+      const rows = crm[table];
+      for (let start = 0; start < rows.length; start += sliceSize) await this.insert(table, rows.slice(start, start + sliceSize));
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import type { DialectName } from '../../src/db/dialect.js';
 import { migrateToLatest } from '../../src/db/migrations/migrate.js';
-import { createLogger } from '../../src/logging/logger.js';
+import { createLogger, type Logger } from '../../src/logging/logger.js';
 import type { SyncTestHooks } from '../../src/sync/sync-service.js';
 import type { DialectTarget } from './dialect-targets.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-databases.js';
@@ -44,7 +44,7 @@ export interface TestApplication extends Application {
  */
 export async function createTestApplication(
   target: DialectTarget,
-  options: { env?: Record<string, string>; clock?: Clock; migrate?: boolean; syncTestHooks?: SyncTestHooks } = {},
+  options: { env?: Record<string, string>; clock?: Clock; migrate?: boolean; syncTestHooks?: SyncTestHooks; logger?: Logger } = {},
 ): Promise<TestApplication> {
   const scratch = await createScratchDatabase(target.dialect, target.adminUrl);
   const config = testConfig(scratch.databaseUrl, options.env);
@@ -52,7 +52,7 @@ export async function createTestApplication(
   if (options.migrate !== false) await migrateToLatest(database, { sourceSchema: true });
   const app = createApplication(config, {
     database,
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.syncTestHooks ? { syncTestHooks: options.syncTestHooks } : {}),
   });

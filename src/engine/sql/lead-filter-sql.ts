@@ -23,9 +23,27 @@ function inRange(eb: LeadsExpressions, column: 'created_at' | 'won_at', range: I
   return [eb(column, '>=', formatDbDateTime(range.from)), eb(column, '<', formatDbDateTime(range.to))];
 }
 
+const MATCHES_NOTHING = sql<SqlBool>`1 = 0`;
+
+/**
+ * The id columns are 32-bit integers on every dialect (SPEC §1 `int`). A valid parameter may name
+ * a larger id (SPEC §4 only asks for a positive integer): no row holds it, and PostgreSQL refuses
+ * to compare an integer column with it ("out of range for type integer", a 500). It matches nothing.
+ */
+const MAX_ID = 2_147_483_647;
+
 /** `column in (…)`; an empty list matches nothing (and `in ()` is not SQL). */
 function inList(eb: LeadsExpressions, column: 'locale_id' | 'tier', values: readonly number[]): Expression<SqlBool> {
-  return values.length === 0 ? sql<SqlBool>`1 = 0` : eb(column, 'in', [...values]);
+  const storable = values.filter((value) => value <= MAX_ID);
+  return storable.length === 0 ? MATCHES_NOTHING : eb(column, 'in', storable);
+}
+
+/**
+ * `product = value`. PostgreSQL text cannot hold U+0000 and refuses it as a parameter (a 500):
+ * a product containing it matches nothing, on every dialect alike.
+ */
+function productIs(eb: LeadsExpressions, product: string): Expression<SqlBool> {
+  return product.includes('\u0000') ? MATCHES_NOTHING : eb('product', '=', product);
 }
 
 /** The `where` condition of a LeadFilter (src/domain/analytics-plan.ts): every set field, and-ed. */
@@ -35,10 +53,10 @@ export function leadFilterCondition(eb: LeadsExpressions, filter: LeadFilter): E
   if (filter.wonAt) conditions.push(...inRange(eb, 'won_at', filter.wonAt));
   if (filter.hasWonAt) conditions.push(eb('won_at', 'is not', null));
   if (filter.localeIds) conditions.push(inList(eb, 'locale_id', filter.localeIds));
-  if (filter.salesmanId !== null) conditions.push(eb('salesman_id', '=', filter.salesmanId));
+  if (filter.salesmanId !== null) conditions.push(filter.salesmanId <= MAX_ID ? eb('salesman_id', '=', filter.salesmanId) : MATCHES_NOTHING);
   if (filter.tiers) conditions.push(inList(eb, 'tier', filter.tiers));
   if (filter.virtualStage !== null) conditions.push(eb(virtualStageSql(), '=', filter.virtualStage));
-  if (filter.product !== null) conditions.push(eb('product', '=', filter.product));
+  if (filter.product !== null) conditions.push(productIs(eb, filter.product));
   if (filter.openOnly) conditions.push(eb('is_won', '=', 0), eb('is_lost', '=', 0));
   return conditions.length === 0 ? sql<SqlBool>`1 = 1` : eb.and(conditions);
 }

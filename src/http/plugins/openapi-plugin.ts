@@ -9,6 +9,49 @@ export interface OpenApiPluginOptions {
 
 export const OPENAPI_JSON_PATH = '/openapi.json';
 export const DOCUMENTATION_PATH = '/documentation';
+/** Where hapi-swagger serves the Swagger UI bundle. */
+const SWAGGER_UI_PATH = '/swaggerui/';
+
+/**
+ * The Swagger UI page, without inline script or style: every page of this origin runs under the
+ * Content-Security-Policy of src/http/plugins/security-headers-plugin.ts (`script-src 'self'`,
+ * `style-src 'self'`), which hapi-swagger's own page (an inline script) would break.
+ */
+const DOCUMENTATION_PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>CRM Analytics API</title>
+    <link rel="stylesheet" href="${SWAGGER_UI_PATH}swagger-ui.css" />
+    <link rel="stylesheet" href="${DOCUMENTATION_PATH}/page.css" />
+    <link rel="icon" type="image/png" href="${SWAGGER_UI_PATH}favicon-32x32.png" sizes="32x32" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="${SWAGGER_UI_PATH}swagger-ui-bundle.js"></script>
+    <script src="${SWAGGER_UI_PATH}swagger-ui-standalone-preset.js"></script>
+    <script src="${DOCUMENTATION_PATH}/swagger-initializer.js"></script>
+  </body>
+</html>
+`;
+
+const DOCUMENTATION_SCRIPT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: ${JSON.stringify(OPENAPI_JSON_PATH)},
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    plugins: [SwaggerUIBundle.plugins.DownloadUrl],
+    layout: 'StandaloneLayout',
+  });
+});
+`;
+
+const DOCUMENTATION_STYLE = `html { box-sizing: border-box; overflow-y: scroll; }
+*, *::before, *::after { box-sizing: inherit; }
+body { margin: 0; background: #fafafa; }
+`;
 
 /**
  * The OpenAPI 3.0 document of every route tagged `api`, generated from the route definitions
@@ -35,7 +78,11 @@ export const openApiPlugin: Plugin<OpenApiPluginOptions> = {
               'with the crm-menu permission) and the incremental sync (`POST /crm/analytics/sync`, cron token).',
           },
           jsonPath: OPENAPI_JSON_PATH,
-          documentationPath: DOCUMENTATION_PATH,
+          // Our own page below (no inline script); hapi-swagger still serves the UI bundle.
+          documentationPage: false,
+          swaggerUI: true,
+          swaggerUIPath: SWAGGER_UI_PATH,
+          routesBasePath: SWAGGER_UI_PATH,
           securityDefinitions: {
             bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
           },
@@ -47,5 +94,16 @@ export const openApiPlugin: Plugin<OpenApiPluginOptions> = {
         } satisfies HapiSwagger.RegisterOptions,
       },
     ]);
+
+    const page = (path: string, body: string, type: string) =>
+      server.route({
+        method: 'GET',
+        path,
+        options: { auth: false, description: 'The API documentation page (Swagger UI)' },
+        handler: (_request, h) => h.response(body).type(type).header('cache-control', 'no-cache'),
+      });
+    page(DOCUMENTATION_PATH, DOCUMENTATION_PAGE, 'text/html; charset=utf-8');
+    page(`${DOCUMENTATION_PATH}/swagger-initializer.js`, DOCUMENTATION_SCRIPT, 'text/javascript; charset=utf-8');
+    page(`${DOCUMENTATION_PATH}/page.css`, DOCUMENTATION_STYLE, 'text/css; charset=utf-8');
   },
 };

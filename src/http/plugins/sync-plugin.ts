@@ -7,6 +7,9 @@ export interface SyncPluginOptions {
   readonly sync: SyncService;
 }
 
+/** What a scheduler may send along (ignored): room for an empty JSON object and then some. */
+export const SYNC_MAX_PAYLOAD_BYTES = 1024;
+
 const optionsSchema = Joi.object<SyncPluginOptions>({
   sync: Joi.object().required(),
 });
@@ -25,8 +28,9 @@ export const syncPlugin: Plugin<SyncPluginOptions> = {
       path: '/crm/analytics/sync',
       options: {
         auth: { strategy: CRON_STRATEGY },
-        // "Payload: none": whatever a scheduler sends is ignored, never parsed into a 400.
-        payload: { parse: false },
+        // "Payload: none": whatever a scheduler sends is ignored, never parsed into a 400; a
+        // body over SYNC_MAX_PAYLOAD_BYTES is a 413 and runs nothing (docs/reliability.md).
+        payload: { parse: false, output: 'data', maxBytes: SYNC_MAX_PAYLOAD_BYTES },
         description: 'Run one incremental sync of crm_analytics_leads',
         tags: ['api'],
       },

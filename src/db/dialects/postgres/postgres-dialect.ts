@@ -60,6 +60,12 @@ export const postgresDialect: SqlDialect = {
       // Keep now() and the defaults in UTC whatever the server's own TimeZone setting says.
       options: '-c TimeZone=UTC',
     });
+    // A connection the server drops (a restart, pg_terminate_backend, the network) must not take
+    // the process down: pg emits 'error' on the client, checked out or idle, and on the pool, and
+    // an 'error' event nobody listens to throws. The query in flight fails with its own error (the
+    // caller sees it), and the pool discards the dead client and opens a new one when needed.
+    pool.on('error', ignoreDroppedConnection);
+    pool.on('connect', (client) => client.on('error', ignoreDroppedConnection));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   },
 
@@ -120,6 +126,9 @@ export const postgresDialect: SqlDialect = {
 
   dateTimeValue: (value) => sql<string>`cast(${value} as timestamp(3))`,
 };
+
+/** See createKysely: the failure reaches whoever was using the connection; nothing else to do. */
+const ignoreDroppedConnection = (): void => undefined;
 
 /** 'CRMA': the first key of our advisory locks. */
 const ADVISORY_LOCK_CLASS = 0x43524d41;

@@ -1,0 +1,28 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * `db.transaction().execute(work)`, except that when `work` fails and the rollback fails too (the
+ * connection was killed or dropped, so the server has rolled back already), the error thrown is
+ * `work`'s, not the rollback's: Kysely would throw "Can't add new command when connection is in
+ * closed state" and the operator would never learn that the connection was killed. The rollback's
+ * error stays reachable as `cause` when the work's error has none.
+ */
+export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  let workError: { error: unknown } | undefined;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      try {
+        return await work(trx);
+      } catch (error) {
+        workError = { error };
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (workError === undefined || workError.error === error) throw error;
+    const original = workError.error;
+    if (original instanceof Error && original.cause === undefined) original.cause = error;
+    throw original;
+  }
+}
