@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { createPipelineStageCatalog, type PipelineStageCatalog } from '../engine/sql/pipeline-stage-catalog.js';
+import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createAnalyticsService, type AnalyticsService } from '../snapshots/analytics-service.js';
@@ -26,6 +27,13 @@ export interface Application {
   readonly pipelineStages: PipelineStageCatalog;
   /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
   readonly sync: SyncService;
+  /** The in-memory engine when ANALYTICS_ENGINE=memory (its status shows on /health); null with sql. */
+  readonly memoryEngine: MemoryAnalyticsEngine | null;
+  /**
+   * Starts what a serving process keeps doing in the background: the memory engine's load and its
+   * poll for syncs run elsewhere. One-shot commands (sync, snapshots rebuild) do without.
+   */
+  startBackgroundWork(): void;
   /** Stops background work and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -43,9 +51,14 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     overrides.database ?? openDatabase(config.database.location, { poolSize: config.database.poolSize });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? Date.now;
+  const sqlEngine = createSqlAnalyticsEngine(database.db);
+  const memoryEngine =
+    config.analytics.engine === 'memory'
+      ? new MemoryAnalyticsEngine({ database, fallback: sqlEngine, logger, pollMs: config.analytics.pollMs })
+      : null;
   const analytics = createAnalyticsService({
     db: database.db,
-    engine: createSqlAnalyticsEngine(database.db),
+    engine: memoryEngine ?? sqlEngine,
     snapshots: createSnapshotRepository(database.db, database.dialect),
     clock,
     timeZone: config.timezone,
@@ -56,6 +69,11 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     settings: config.sync,
     logger,
     ...(overrides.syncTestHooks ? { testHooks: overrides.syncTestHooks } : {}),
+  });
+  // The memory engine catches up first, so the snapshots below are computed from the new data.
+  let backgroundStarted = false;
+  sync.onCompleted(async (event) => {
+    await memoryEngine?.refreshAfterSync(event.deletedKeys);
   });
   // SPEC §6: the preset snapshots are rebuilt after every successful sync, in run order.
   sync.onCompleted(async () => {
@@ -70,7 +88,17 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     analytics,
     pipelineStages: createPipelineStageCatalog(database.db),
     sync,
+    memoryEngine,
+    startBackgroundWork() {
+      if (backgroundStarted) return;
+      backgroundStarted = true;
+      memoryEngine?.start();
+    },
     // A run in progress finishes (and releases its lock) before the pools close.
-    close: () => (closing ??= sync.whenIdle().then(() => database.close())),
+    close: () =>
+      (closing ??= sync
+        .whenIdle()
+        .then(() => memoryEngine?.close())
+        .then(() => database.close())),
   };
 }

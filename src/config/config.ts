@@ -38,8 +38,17 @@ export interface AppConfig {
     /** Cron expression of the in-process schedule; null = none. */
     readonly cron: string | null;
   };
+  readonly analytics: {
+    /** Which engine computes live payloads: the in-memory columnar store (default) or SQL. */
+    readonly engine: AnalyticsEngineKind;
+    /** How often the memory engine looks for a sync run by another process, in ms; 0 = never. */
+    readonly pollMs: number;
+  };
   readonly logLevel: LogLevel;
 }
+
+export const ANALYTICS_ENGINES = ['memory', 'sql'] as const;
+export type AnalyticsEngineKind = (typeof ANALYTICS_ENGINES)[number];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -82,6 +91,8 @@ interface ValidatedEnv {
   SYNC_LOOKBACK_SECONDS: number;
   SYNC_CRON?: string;
   CORS_ORIGINS?: string[];
+  ANALYTICS_ENGINE: AnalyticsEngineKind;
+  ANALYTICS_POLL_MS: number;
   LOG_LEVEL: LogLevel;
 }
 
@@ -116,6 +127,11 @@ const envSchema = Joi.object<ValidatedEnv>({
     }
     return [...new Set(entries.map(corsOrigin))];
   }),
+  ANALYTICS_ENGINE: Joi.string()
+    .lowercase()
+    .valid(...ANALYTICS_ENGINES)
+    .default('memory'),
+  ANALYTICS_POLL_MS: integer(0, 24 * 3600 * 1000, 5000),
   LOG_LEVEL: Joi.string()
     .lowercase()
     .valid(...LOG_LEVELS)
@@ -212,6 +228,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       lookbackSeconds: value.SYNC_LOOKBACK_SECONDS,
       cron: value.SYNC_CRON ?? null,
     },
+    analytics: { engine: value.ANALYTICS_ENGINE, pollMs: value.ANALYTICS_POLL_MS },
     logLevel: value.LOG_LEVEL,
   });
 }

@@ -8,17 +8,21 @@ import type { Database } from './schema.js';
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: SqlDialect;
+  /** Runs `work` on one consistent, read-only view of the database (see SqlDialect.withReadSnapshot). */
+  readSnapshot<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Closes every pooled connection. Safe to call twice. */
   close(): Promise<void>;
 }
 
 export function openDatabase(location: DatabaseLocation, options: { poolSize: number }): DatabaseHandle {
   const dialect = dialectFor(location.dialect);
-  const db = dialect.createKysely({ url: location.url, poolSize: options.poolSize });
+  const connection = { url: location.url, poolSize: options.poolSize };
+  const db = dialect.createKysely(connection);
   let closing: Promise<void> | undefined;
   return {
     db,
     dialect,
+    readSnapshot: (work) => dialect.withReadSnapshot(db, connection, work),
     close: () => (closing ??= db.destroy()),
   };
 }

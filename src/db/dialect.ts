@@ -93,6 +93,14 @@ export interface SqlDialect {
    */
   upsertClause(keyColumns: readonly string[], updateColumns: readonly string[]): RawBuilder<unknown>;
 
+  /**
+   * Runs `work` on one consistent, read-only view of the database (every statement sees the same
+   * committed state) without taking a connection the API needs for long: SQLite opens a second
+   * connection for it (its pool is one connection), MySQL and PostgreSQL use a read-only
+   * repeatable-read transaction on a pooled one. For long reads (the memory engine's load).
+   */
+  withReadSnapshot<T>(db: Kysely<Database>, options: ConnectionOptions, work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+
   /** Runs an insert of one row and resolves the id the database generated for it. */
   insertReturningId<TB extends keyof Database>(query: InsertQueryBuilder<Database, TB, InsertResult>): Promise<number>;
 

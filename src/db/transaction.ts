@@ -26,3 +26,11 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Transac
     throw original;
   }
 }
+
+/**
+ * `work` inside a read-only, repeatable-read transaction: every statement sees the state of the
+ * first (MySQL's consistent read, PostgreSQL's snapshot).
+ */
+export function inReadOnlySnapshot<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
+}

@@ -21,6 +21,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 async function serveUntilSignalled(app: Application): Promise<string> {
   const server = await createServer(app);
   await server.start();
+  app.startBackgroundWork();
   const { cron } = app.config.sync;
   const schedule = cron === null ? null : startSyncSchedule(app.sync, { cron, timezone: app.config.timezone, logger: app.logger });
   let stopping = false;

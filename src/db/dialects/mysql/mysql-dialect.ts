@@ -3,6 +3,7 @@ import type { CreateTableBuilder } from 'kysely';
 import { createPool } from 'mysql2';
 import { errorCode, type ConnectionOptions, type HeldLock, type SqlDialect } from '../../dialect.js';
 import type { Database } from '../../schema.js';
+import { inReadOnlySnapshot } from '../../transaction.js';
 
 const RETRYABLE_ERRNOS = new Set<string | number>([
   'ER_LOCK_DEADLOCK', // 1213
@@ -91,6 +92,8 @@ export const mysqlDialect: SqlDialect = {
     const quote = (identifier: string) => mysqlDialect.quoteIdentifier(identifier);
     return sql.raw(`on duplicate key update ${updateColumns.map((column) => `${quote(column)} = values(${quote(column)})`).join(', ')}`);
   },
+
+  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, work),
 
   async insertReturningId(query) {
     const result = await query.executeTakeFirstOrThrow();

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { errorCode, type ConnectionOptions, type HeldLock, type SqlDialect } from '../../dialect.js';
 import { onConflictUpdateClause } from '../../on-conflict-upsert.js';
 import type { Database } from '../../schema.js';
+import { inReadOnlySnapshot } from '../../transaction.js';
 
 const { Pool, types } = pg;
 
@@ -113,6 +114,8 @@ export const postgresDialect: SqlDialect = {
 
   upsertClause: (keyColumns, updateColumns) =>
     onConflictUpdateClause((identifier) => postgresDialect.quoteIdentifier(identifier), keyColumns, updateColumns),
+
+  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, work),
 
   async insertReturningId(query) {
     // No insertId without RETURNING on PostgreSQL.

@@ -7,6 +7,7 @@ import { errorCode, type ConnectionOptions, type SqlDialect } from '../../dialec
 import { onConflictUpdateClause } from '../../on-conflict-upsert.js';
 import type { Database } from '../../schema.js';
 import { withLeaseLock } from './sqlite-lease-lock.js';
+import { inReadOnlySnapshot } from '../../transaction.js';
 
 /** `strftime('%f')` gives seconds with milliseconds: the canonical `YYYY-MM-DD HH:MM:SS.SSS`. */
 const NOW_UTC_TEXT = sql<string>`strftime('%Y-%m-%d %H:%M:%f', 'now')`;
@@ -79,6 +80,19 @@ export const sqliteDialect: SqlDialect = {
 
   upsertClause: (keyColumns, updateColumns) =>
     onConflictUpdateClause((identifier) => sqliteDialect.quoteIdentifier(identifier), keyColumns, updateColumns),
+
+  async withReadSnapshot(db, { url }, work) {
+    // An in-memory database exists only on its own connection: read it there.
+    if (url === ':memory:') return inReadOnlySnapshot(db, work);
+    // The pool's single connection serves the API: a long read gets a connection of its own,
+    // and WAL gives it a stable snapshot from its first read to the end of its transaction.
+    const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteFile(url) }) });
+    try {
+      return await reader.transaction().execute(work);
+    } finally {
+      await reader.destroy();
+    }
+  },
 
   async insertReturningId(query) {
     const result = await query.executeTakeFirstOrThrow();

@@ -1,0 +1,155 @@
+import type { Kysely } from 'kysely';
+import { parseDbDateTime } from '../../db/datetime.js';
+import type { Database, DbDateTime } from '../../db/schema.js';
+import { readLatestSyncGeneration, type DataGeneration } from '../../db/sync-generation.js';
+import type { RecordType } from '../../domain/lead.js';
+import type { LeadValues } from './lead-store.js';
+
+/** Rows per query: bounded memory for the row objects, and the event loop gets a turn between pages. */
+const PAGE_ROWS = 20_000;
+
+const LEAD_COLUMNS = [
+  'record_type',
+  'record_id',
+  'name',
+  'salesman_id',
+  'salesman_name',
+  'locale_id',
+  'locale_rate',
+  'tier',
+  'stage_name',
+  'stage_color',
+  'product',
+  'monthly_shipments',
+  'account_value',
+  'is_won',
+  'is_lost',
+  'has_shipment',
+  'has_recharge',
+  'won_at',
+  'closing_days',
+  'created_at',
+] as const;
+
+/** Drivers give DECIMAL and BIGINT as strings, the rest as numbers. */
+function numberOf(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+function nullableNumberOf(value: unknown): number | null {
+  return value === null || value === undefined ? null : numberOf(value);
+}
+
+const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
+
+/**
+ * `round(account_value × 100)`, half away from zero, as the SQL engine sums it: exactly from a
+ * DECIMAL's text (MySQL, PostgreSQL), and from SQLite's REAL the way SQLite's `round` does.
+ */
+export function accountCentsOf(value: unknown): number {
+  if (typeof value === 'string') {
+    const match = DECIMAL.exec(value);
+    if (match) {
+      const fraction = (match[3] ?? '').padEnd(3, '0');
+      const magnitude = Number(match[2] || '0') * 100 + Number(fraction.slice(0, 2)) + (fraction.charCodeAt(2) >= 53 ? 1 : 0);
+      return match[1] === '-' ? -magnitude : magnitude;
+    }
+  }
+  const scaled = numberOf(value) * 100;
+  return scaled < 0 ? -Math.floor(-scaled + 0.5) : Math.floor(scaled + 0.5);
+}
+
+type LeadRecord = { [K in (typeof LEAD_COLUMNS)[number]]: unknown };
+
+function leadValuesOf(row: LeadRecord): LeadValues {
+  const wonAt = row.won_at === null ? Number.NaN : parseDbDateTime(row.won_at as DbDateTime);
+  return {
+    recordType: row.record_type as RecordType,
+    recordId: numberOf(row.record_id),
+    name: row.name as string,
+    salesmanId: nullableNumberOf(row.salesman_id),
+    salesmanName: row.salesman_name as string | null,
+    localeId: numberOf(row.locale_id),
+    localeRate: numberOf(row.locale_rate),
+    tier: nullableNumberOf(row.tier),
+    stageName: row.stage_name as string,
+    stageColor: row.stage_color as string,
+    product: row.product as string | null,
+    monthlyShipments: numberOf(row.monthly_shipments),
+    accountCents: accountCentsOf(row.account_value),
+    isWon: numberOf(row.is_won),
+    isLost: numberOf(row.is_lost),
+    hasShipment: numberOf(row.has_shipment),
+    hasRecharge: numberOf(row.has_recharge),
+    wonAt,
+    closingDays: row.closing_days === null ? Number.NaN : numberOf(row.closing_days),
+    createdAt: parseDbDateTime(row.created_at as DbDateTime),
+  };
+}
+
+/**
+ * Rows and Σ record_id per record type: two sets of keys that differ by deletions and insertions
+ * of as many rows almost never have the same sums, so a store whose checksum equals the table's
+ * holds the table's keys.
+ */
+export interface LeadKeyChecksum {
+  readonly companies: number;
+  readonly companyIds: number;
+  readonly prospects: number;
+  readonly prospectIds: number;
+}
+
+export function sameKeyChecksum(a: LeadKeyChecksum, b: LeadKeyChecksum): boolean {
+  return a.companies === b.companies && a.companyIds === b.companyIds && a.prospects === b.prospects && a.prospectIds === b.prospectIds;
+}
+
+export interface LeadTableReading {
+  /** The latest successful sync, read in the same snapshot as the rows. */
+  readonly generation: DataGeneration | null;
+  /** Of the whole table. */
+  readonly checksum: LeadKeyChecksum;
+}
+
+async function keyChecksumOf(db: Kysely<Database>): Promise<LeadKeyChecksum> {
+  const rows = await db
+    .selectFrom('crm_analytics_leads')
+    .select((eb) => ['record_type', eb.fn.countAll().as('leads'), eb.fn.sum('record_id').as('ids')])
+    .groupBy('record_type')
+    .execute();
+  const of = (type: RecordType) => rows.find((row) => row.record_type === type);
+  return {
+    companies: numberOf(of('company')?.leads ?? 0),
+    companyIds: numberOf(of('company')?.ids ?? 0),
+    prospects: numberOf(of('prospect')?.leads ?? 0),
+    prospectIds: numberOf(of('prospect')?.ids ?? 0),
+  };
+}
+
+/**
+ * Reads `crm_analytics_leads` — every row, or those written by the sync since `syncedSince` —
+ * page by page in primary-key order, handing each row to `onLead`; `db` should be a consistent
+ * snapshot (DatabaseHandle.readSnapshot). Yields to other work between pages.
+ */
+export async function readLeadTable(
+  db: Kysely<Database>,
+  options: { readonly syncedSince?: DbDateTime; readonly onLead: (lead: LeadValues) => void },
+): Promise<LeadTableReading> {
+  const generation = await readLatestSyncGeneration(db);
+  const checksum = await keyChecksumOf(db);
+  let after: { type: RecordType; id: number } | null = null;
+  for (;;) {
+    let query = db.selectFrom('crm_analytics_leads').select(LEAD_COLUMNS);
+    if (options.syncedSince !== undefined) query = query.where('synced_at', '>=', options.syncedSince);
+    if (after !== null) {
+      const { type, id } = after;
+      query = query.where(({ eb, refTuple, tuple }) => eb(refTuple('record_type', 'record_id'), '>', tuple(type, id)));
+    }
+    const rows = await query.orderBy('record_type').orderBy('record_id').limit(PAGE_ROWS).execute();
+    for (const row of rows) options.onLead(leadValuesOf(row));
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < PAGE_ROWS) break;
+    after = { type: last.record_type, id: numberOf(last.record_id) };
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { generation, checksum };
+}

@@ -1,0 +1,462 @@
+import type { DataGeneration } from '../../db/sync-generation.js';
+import type { RecordType } from '../../domain/lead.js';
+import { virtualStageOf } from '../../domain/virtual-stage.js';
+import { Dictionary } from './dictionary.js';
+
+/**
+ * One row of `crm_analytics_leads` as the memory engine keeps it: what the payload needs, decoded
+ * once (datetimes as epoch ms, money as whole cents, null instants as NaN).
+ */
+export interface LeadValues {
+  readonly recordType: RecordType;
+  readonly recordId: number;
+  readonly name: string;
+  readonly salesmanId: number | null;
+  readonly salesmanName: string | null;
+  readonly localeId: number;
+  readonly localeRate: number;
+  readonly tier: number | null;
+  readonly stageName: string;
+  readonly stageColor: string;
+  readonly product: string | null;
+  readonly monthlyShipments: number;
+  /** `round(account_value × 100)`, half away from zero: what the SQL engine sums. */
+  readonly accountCents: number;
+  readonly isWon: number;
+  readonly isLost: number;
+  readonly hasShipment: number;
+  readonly hasRecharge: number;
+  /** NaN when null. */
+  readonly wonAt: number;
+  /** NaN when null. */
+  readonly closingDays: number;
+  readonly createdAt: number;
+}
+
+export interface SalesmanEntry {
+  readonly id: number | null;
+  readonly name: string | null;
+}
+export interface LocaleEntry {
+  readonly id: number;
+  readonly rate: number;
+}
+export interface StageEntry {
+  readonly name: string;
+  readonly color: string;
+}
+/** The inputs of a StageGroup (src/domain/analytics-aggregates.ts): one per distinct combination. */
+export interface StageGroupEntry {
+  readonly flags: number;
+  readonly stage: number;
+  readonly locale: number;
+}
+export interface ProductGroupEntry {
+  readonly product: number;
+  readonly locale: number;
+}
+
+export const WON = 1;
+export const LOST = 2;
+export const SHIPMENT = 4;
+export const RECHARGE = 8;
+
+/** Record types sort as their names do ('company' < 'prospect'), so codes order rows like SQL. */
+const RECORD_TYPE_CODES: Record<RecordType, number> = { company: 0, prospect: 1 };
+export const RECORD_TYPE_OF_CODE: readonly RecordType[] = ['company', 'prospect'];
+
+/**
+ * The dictionaries of every encoded column. One set lives as long as the engine's stores are built
+ * from one another (refreshes); a full reload starts a new set, which drops values no row has any more.
+ */
+export class LeadDictionaries {
+  readonly salesmen = new Dictionary<SalesmanEntry>((entry) => `${entry.id ?? ''}\u0000${entry.name ?? '\u0001'}`);
+  readonly locales = new Dictionary<LocaleEntry>((entry) => `${entry.id}\u0000${entry.rate}`);
+  readonly tiers = new Dictionary<number | null>((tier) => String(tier));
+  readonly stages = new Dictionary<StageEntry>((entry) => `${entry.name}\u0000${entry.color}`);
+  /** Virtual stage names (SPEC §3): pipeline stage names and the three outcome stages. */
+  readonly virtualStages = new Dictionary<string>((name) => name);
+  /** Code 0 is "no product". */
+  readonly products = new Dictionary<string | null>((product) => (product === null ? '' : `=${product}`));
+  readonly stageGroups = new Dictionary<StageGroupEntry>((entry) => `${entry.flags}:${entry.stage}:${entry.locale}`);
+  readonly productGroups = new Dictionary<ProductGroupEntry>((entry) => `${entry.product}:${entry.locale}`);
+
+  constructor() {
+    this.products.encode(null);
+  }
+
+  approximateBytes(): number {
+    return [
+      this.salesmen,
+      this.locales,
+      this.tiers,
+      this.stages,
+      this.virtualStages,
+      this.products,
+      this.stageGroups,
+      this.productGroups,
+    ].reduce((bytes, dictionary) => bytes + dictionary.approximateBytes(), 0);
+  }
+}
+
+/**
+ * `crm_analytics_leads` as columns: typed arrays, one slot per lead, rows ordered by
+ * (created_at, record_type, record_id) — the order of `active_leads` — so a created_at range is the
+ * contiguous slice [lowerBound(from), lowerBound(to)). Immutable once built: a refresh builds a
+ * new store beside it and the engine swaps the reference.
+ */
+export interface LeadStore {
+  /** The sync run whose data this is; null when loaded before the first successful sync. */
+  readonly generation: DataGeneration | null;
+  readonly size: number;
+  readonly dictionaries: LeadDictionaries;
+  readonly createdAt: Float64Array;
+  readonly recordType: Uint8Array;
+  readonly recordId: Uint32Array;
+  /** Names as UTF-8, row i at bytes [nameEnd[i − 1], nameEnd[i]) of `nameBytes`. */
+  readonly nameBytes: Uint8Array;
+  readonly nameEnd: Uint32Array;
+  readonly salesman: Uint32Array;
+  readonly locale: Uint32Array;
+  readonly tier: Uint32Array;
+  readonly stage: Uint32Array;
+  readonly virtualStage: Uint32Array;
+  readonly product: Uint32Array;
+  readonly stageGroup: Uint32Array;
+  readonly productGroup: Uint32Array;
+  /** WON | LOST | SHIPMENT | RECHARGE */
+  readonly flags: Uint8Array;
+  readonly monthlyShipments: Float64Array;
+  readonly accountCents: Float64Array;
+  readonly wonAt: Float64Array;
+  readonly closingDays: Float64Array;
+  /** Rows that have a won_at, ordered by it: a won_at range is a slice of this. */
+  readonly wonOrder: Uint32Array;
+  /** Per locale code: the salesman codes (assigned ones) that have at least one lead there. */
+  readonly salesmenByLocale: readonly (readonly number[])[];
+}
+
+const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+
+export function nameOfRow(store: LeadStore, row: number): string {
+  const start = row === 0 ? 0 : (store.nameEnd[row - 1] ?? 0);
+  return utf8.decode(store.nameBytes.subarray(start, store.nameEnd[row]));
+}
+
+export function leadKeyCode(recordType: number, recordId: number): number {
+  return recordType * 4_294_967_296 + recordId;
+}
+
+export function keyCodeOf(recordType: RecordType, recordId: number): number {
+  return leadKeyCode(RECORD_TYPE_CODES[recordType], recordId);
+}
+
+/** First index of `sorted` (ascending, through `order` when given) whose value is ≥ `value`. */
+export function lowerBound(sorted: Float64Array, value: number, order?: Uint32Array): number {
+  let low = 0;
+  let high = order ? order.length : sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const at = sorted[order ? (order[middle] ?? 0) : middle] ?? 0;
+    if (at < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Rows and Σ record_id per record type, as LeadKeyChecksum (./lead-store-reader.ts) counts them in the table. */
+export function keyChecksumOfStore(store: LeadStore): { companies: number; companyIds: number; prospects: number; prospectIds: number } {
+  const checksum = { companies: 0, companyIds: 0, prospects: 0, prospectIds: 0 };
+  for (let row = 0; row < store.size; row++) {
+    const id = store.recordId[row] ?? 0;
+    if (store.recordType[row] === 0) {
+      checksum.companies += 1;
+      checksum.companyIds += id;
+    } else {
+      checksum.prospects += 1;
+      checksum.prospectIds += id;
+    }
+  }
+  return checksum;
+}
+
+/** Heap bytes the store's columns and dictionaries take (what "bytes per lead" reports). */
+export function storeBytes(store: LeadStore): number {
+  const columns = [
+    store.createdAt,
+    store.recordType,
+    store.recordId,
+    store.nameBytes,
+    store.nameEnd,
+    store.salesman,
+    store.locale,
+    store.tier,
+    store.stage,
+    store.virtualStage,
+    store.product,
+    store.stageGroup,
+    store.productGroup,
+    store.flags,
+    store.monthlyShipments,
+    store.accountCents,
+    store.wonAt,
+    store.closingDays,
+    store.wonOrder,
+  ];
+  return columns.reduce((bytes, column) => bytes + column.byteLength, 0) + store.dictionaries.approximateBytes();
+}
+
+/**
+ * Collects rows in any order (a load, or the kept rows of a store plus the fetched ones), then
+ * sorts them into a LeadStore. Capacity grows as needed.
+ */
+export class LeadStoreBuilder {
+  #size = 0;
+  #capacity: number;
+  #nameLength = 0;
+  #nameBytes: Uint8Array;
+  #nameStart: Uint32Array;
+  #nameEnd: Uint32Array;
+  #createdAt: Float64Array;
+  #recordType: Uint8Array;
+  #recordId: Uint32Array;
+  #salesman: Uint32Array;
+  #locale: Uint32Array;
+  #tier: Uint32Array;
+  #stage: Uint32Array;
+  #virtualStage: Uint32Array;
+  #product: Uint32Array;
+  #stageGroup: Uint32Array;
+  #productGroup: Uint32Array;
+  #flags: Uint8Array;
+  #monthlyShipments: Float64Array;
+  #accountCents: Float64Array;
+  #wonAt: Float64Array;
+  #closingDays: Float64Array;
+
+  constructor(
+    readonly dictionaries: LeadDictionaries,
+    capacity: number,
+  ) {
+    this.#capacity = Math.max(16, capacity);
+    const n = this.#capacity;
+    this.#nameBytes = new Uint8Array(n * 24);
+    this.#nameStart = new Uint32Array(n);
+    this.#nameEnd = new Uint32Array(n);
+    this.#createdAt = new Float64Array(n);
+    this.#recordType = new Uint8Array(n);
+    this.#recordId = new Uint32Array(n);
+    this.#salesman = new Uint32Array(n);
+    this.#locale = new Uint32Array(n);
+    this.#tier = new Uint32Array(n);
+    this.#stage = new Uint32Array(n);
+    this.#virtualStage = new Uint32Array(n);
+    this.#product = new Uint32Array(n);
+    this.#stageGroup = new Uint32Array(n);
+    this.#productGroup = new Uint32Array(n);
+    this.#flags = new Uint8Array(n);
+    this.#monthlyShipments = new Float64Array(n);
+    this.#accountCents = new Float64Array(n);
+    this.#wonAt = new Float64Array(n);
+    this.#closingDays = new Float64Array(n);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Adds a row read from the database. */
+  add(lead: LeadValues): void {
+    const row = this.#nextRow();
+    const d = this.dictionaries;
+    const flags = (lead.isWon === 1 ? WON : 0) | (lead.isLost === 1 ? LOST : 0) | (lead.hasShipment === 1 ? SHIPMENT : 0) | (lead.hasRecharge === 1 ? RECHARGE : 0);
+    const locale = d.locales.encode({ id: lead.localeId, rate: lead.localeRate });
+    const stage = d.stages.encode({ name: lead.stageName, color: lead.stageColor });
+    const product = d.products.encode(lead.product);
+    this.#createdAt[row] = lead.createdAt;
+    this.#recordType[row] = RECORD_TYPE_CODES[lead.recordType];
+    this.#recordId[row] = lead.recordId;
+    this.#salesman[row] = d.salesmen.encode(lead.salesmanId === null ? { id: null, name: null } : { id: lead.salesmanId, name: lead.salesmanName });
+    this.#locale[row] = locale;
+    this.#tier[row] = d.tiers.encode(lead.tier);
+    this.#stage[row] = stage;
+    this.#virtualStage[row] = d.virtualStages.encode(
+      virtualStageOf({ is_lost: lead.isLost, is_won: lead.isWon, has_recharge: lead.hasRecharge, has_shipment: lead.hasShipment, stage_name: lead.stageName }),
+    );
+    this.#product[row] = product;
+    this.#stageGroup[row] = d.stageGroups.encode({ flags, stage, locale });
+    this.#productGroup[row] = product === 0 ? 0 : d.productGroups.encode({ product, locale });
+    this.#flags[row] = flags;
+    this.#monthlyShipments[row] = lead.monthlyShipments;
+    this.#accountCents[row] = lead.accountCents;
+    this.#wonAt[row] = lead.wonAt;
+    this.#closingDays[row] = lead.closingDays;
+    this.#appendName(row, lead.name);
+  }
+
+  /** Adds row `row` of `store`, whose codes come from the same dictionaries. */
+  copyFrom(store: LeadStore, row: number): void {
+    if (store.dictionaries !== this.dictionaries) throw new Error('a store is copied only into a builder sharing its dictionaries');
+    const to = this.#nextRow();
+    this.#createdAt[to] = store.createdAt[row] ?? 0;
+    this.#recordType[to] = store.recordType[row] ?? 0;
+    this.#recordId[to] = store.recordId[row] ?? 0;
+    this.#salesman[to] = store.salesman[row] ?? 0;
+    this.#locale[to] = store.locale[row] ?? 0;
+    this.#tier[to] = store.tier[row] ?? 0;
+    this.#stage[to] = store.stage[row] ?? 0;
+    this.#virtualStage[to] = store.virtualStage[row] ?? 0;
+    this.#product[to] = store.product[row] ?? 0;
+    this.#stageGroup[to] = store.stageGroup[row] ?? 0;
+    this.#productGroup[to] = store.productGroup[row] ?? 0;
+    this.#flags[to] = store.flags[row] ?? 0;
+    this.#monthlyShipments[to] = store.monthlyShipments[row] ?? 0;
+    this.#accountCents[to] = store.accountCents[row] ?? 0;
+    this.#wonAt[to] = store.wonAt[row] ?? Number.NaN;
+    this.#closingDays[to] = store.closingDays[row] ?? Number.NaN;
+    const start = row === 0 ? 0 : (store.nameEnd[row - 1] ?? 0);
+    this.#appendNameBytes(to, store.nameBytes.subarray(start, store.nameEnd[row]));
+  }
+
+  /** Sorts the rows into their store order and freezes them as a LeadStore of `generation`. */
+  build(generation: DataGeneration | null): LeadStore {
+    const n = this.#size;
+    const createdAt = this.#createdAt;
+    const recordType = this.#recordType;
+    const recordId = this.#recordId;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort(
+      (a, b) =>
+        (createdAt[a] ?? 0) - (createdAt[b] ?? 0) || (recordType[a] ?? 0) - (recordType[b] ?? 0) || (recordId[a] ?? 0) - (recordId[b] ?? 0),
+    );
+
+    const nameBytes = new Uint8Array(this.#nameLength);
+    const nameEnd = new Uint32Array(n);
+    let offset = 0;
+    for (let i = 0; i < n; i++) {
+      const from = order[i] ?? 0;
+      const start = this.#nameStart[from] ?? 0;
+      const end = this.#nameEnd[from] ?? 0;
+      nameBytes.set(this.#nameBytes.subarray(start, end), offset);
+      offset += end - start;
+      nameEnd[i] = offset;
+    }
+
+    const wonAt = permute(this.#wonAt, order, n);
+    let won = 0;
+    for (let i = 0; i < n; i++) if (!Number.isNaN(wonAt[i])) won++;
+    const wonOrder = new Uint32Array(won);
+    won = 0;
+    for (let i = 0; i < n; i++) if (!Number.isNaN(wonAt[i])) wonOrder[won++] = i;
+    wonOrder.sort((a, b) => (wonAt[a] ?? 0) - (wonAt[b] ?? 0) || a - b);
+
+    const salesman = permute(this.#salesman, order, n);
+    const locale = permute(this.#locale, order, n);
+    const seen = new Map<number, Set<number>>();
+    for (let i = 0; i < n; i++) {
+      const code = salesman[i] ?? 0;
+      if (this.dictionaries.salesmen.valueOf(code).id === null) continue;
+      const localeCode = locale[i] ?? 0;
+      let set = seen.get(localeCode);
+      if (set === undefined) seen.set(localeCode, (set = new Set()));
+      set.add(code);
+    }
+    const salesmenByLocale: number[][] = [];
+    for (let code = 0; code < this.dictionaries.locales.size; code++) salesmenByLocale.push([...(seen.get(code) ?? [])]);
+
+    return {
+      generation,
+      size: n,
+      dictionaries: this.dictionaries,
+      createdAt: permute(createdAt, order, n),
+      recordType: permute(recordType, order, n),
+      recordId: permute(recordId, order, n),
+      nameBytes,
+      nameEnd,
+      salesman,
+      locale,
+      tier: permute(this.#tier, order, n),
+      stage: permute(this.#stage, order, n),
+      virtualStage: permute(this.#virtualStage, order, n),
+      product: permute(this.#product, order, n),
+      stageGroup: permute(this.#stageGroup, order, n),
+      productGroup: permute(this.#productGroup, order, n),
+      flags: permute(this.#flags, order, n),
+      monthlyShipments: permute(this.#monthlyShipments, order, n),
+      accountCents: permute(this.#accountCents, order, n),
+      wonAt,
+      closingDays: permute(this.#closingDays, order, n),
+      wonOrder,
+      salesmenByLocale,
+    };
+  }
+
+  #nextRow(): number {
+    if (this.#size === this.#capacity) this.#grow();
+    return this.#size++;
+  }
+
+  #appendName(row: number, name: string): void {
+    // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
+    this.#ensureNameRoom(name.length * 3);
+    const { written } = utf8Encoder.encodeInto(name, this.#nameBytes.subarray(this.#nameLength));
+    this.#nameStart[row] = this.#nameLength;
+    this.#nameLength += written;
+    this.#nameEnd[row] = this.#nameLength;
+  }
+
+  #appendNameBytes(row: number, bytes: Uint8Array): void {
+    this.#ensureNameRoom(bytes.length);
+    this.#nameBytes.set(bytes, this.#nameLength);
+    this.#nameStart[row] = this.#nameLength;
+    this.#nameLength += bytes.length;
+    this.#nameEnd[row] = this.#nameLength;
+  }
+
+  #ensureNameRoom(bytes: number): void {
+    if (this.#nameLength + bytes <= this.#nameBytes.length) return;
+    const grown = new Uint8Array(Math.max(this.#nameBytes.length * 2, this.#nameLength + bytes));
+    grown.set(this.#nameBytes.subarray(0, this.#nameLength));
+    this.#nameBytes = grown;
+  }
+
+  #grow(): void {
+    const n = this.#capacity * 2;
+    this.#capacity = n;
+    this.#nameStart = resized(this.#nameStart, n);
+    this.#nameEnd = resized(this.#nameEnd, n);
+    this.#createdAt = resized(this.#createdAt, n);
+    this.#recordType = resized(this.#recordType, n);
+    this.#recordId = resized(this.#recordId, n);
+    this.#salesman = resized(this.#salesman, n);
+    this.#locale = resized(this.#locale, n);
+    this.#tier = resized(this.#tier, n);
+    this.#stage = resized(this.#stage, n);
+    this.#virtualStage = resized(this.#virtualStage, n);
+    this.#product = resized(this.#product, n);
+    this.#stageGroup = resized(this.#stageGroup, n);
+    this.#productGroup = resized(this.#productGroup, n);
+    this.#flags = resized(this.#flags, n);
+    this.#monthlyShipments = resized(this.#monthlyShipments, n);
+    this.#accountCents = resized(this.#accountCents, n);
+    this.#wonAt = resized(this.#wonAt, n);
+    this.#closingDays = resized(this.#closingDays, n);
+  }
+}
+
+type Column = Float64Array | Uint32Array | Uint8Array;
+
+function resized<C extends Column>(column: C, length: number): C {
+  const grown = new (column.constructor as new (length: number) => C)(length);
+  grown.set(column.subarray(0, Math.min(column.length, length)));
+  return grown;
+}
+
+/** `column` reordered by `order`, trimmed to `n` rows. */
+function permute<C extends Column>(column: C, order: Uint32Array, n: number): C {
+  const result = new (column.constructor as new (length: number) => C)(n);
+  for (let i = 0; i < n; i++) result[i] = column[order[i] ?? 0] ?? 0;
+  return result;
+}

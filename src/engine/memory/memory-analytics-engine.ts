@@ -1,0 +1,214 @@
+import type { DatabaseHandle } from '../../db/database.js';
+import { readLatestSyncGeneration, type DataGeneration } from '../../db/sync-generation.js';
+import { assembleAnalyticsPayload } from '../../domain/analytics-assembly.js';
+import type { LeadKey } from '../../sync/sync-events.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AnalyticsEngine, EngineResult } from '../analytics-engine.js';
+import { aggregateLeadStore } from './lead-store-aggregates.js';
+import { readLeadTable, sameKeyChecksum } from './lead-store-reader.js';
+import { LeadDictionaries, LeadStoreBuilder, keyChecksumOfStore, keyCodeOf, leadKeyCode, storeBytes, type LeadStore } from './lead-store.js';
+import { formatDbDateTime } from '../../db/datetime.js';
+
+export type MemoryEngineState = 'loading' | 'serving' | 'failed';
+
+export interface MemoryEngineStatus {
+  readonly state: MemoryEngineState;
+  /** The sync run the loaded store reflects (null before any load or before the first sync). */
+  readonly generation: number | null;
+  readonly leads: number;
+  readonly storeBytes: number;
+  readonly bytesPerLead: number | null;
+  /** Duration of the last full load and of the last refresh, in ms. */
+  readonly lastLoadMs: number | null;
+  readonly lastRefreshMs: number | null;
+  readonly lastError: string | null;
+}
+
+export interface MemoryEngineOptions {
+  readonly database: DatabaseHandle;
+  /** Answers while no store of the latest generation is loaded. */
+  readonly fallback: AnalyticsEngine;
+  readonly logger: Logger;
+  /** How often to look for a newer successful sync (run by another process); 0 = never. */
+  readonly pollMs: number;
+}
+
+/**
+ * The in-memory columnar engine (docs/memory-engine.md). It serves a request from its LeadStore
+ * only when the store is of the latest successful sync; otherwise the fallback (SQL) engine
+ * answers while a refresh catches up. A refresh builds a new store beside the one serving and
+ * swaps the reference: a computation reads one store from start to end, so no response mixes
+ * two generations.
+ */
+export class MemoryAnalyticsEngine implements AnalyticsEngine {
+  readonly #options: MemoryEngineOptions;
+  #store: LeadStore | null = null;
+  #refreshing: Promise<void> | null = null;
+  /** Keys deleted by syncs of this process that no refresh has applied yet. */
+  #pendingDeletes: LeadKey[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #closed = false;
+  #lastLoadMs: number | null = null;
+  #lastRefreshMs: number | null = null;
+  #lastError: string | null = null;
+
+  constructor(options: MemoryEngineOptions) {
+    this.#options = options;
+  }
+
+  /** Starts the first load in the background, and the poll. */
+  start(): void {
+    this.#scheduleRefresh();
+    if (this.#options.pollMs > 0) {
+      this.#timer = setInterval(() => void this.#poll(), this.#options.pollMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Stops polling and waits for a refresh in progress. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#refreshing?.catch(() => undefined);
+  }
+
+  async compute(plan: Parameters<AnalyticsEngine['compute']>[0], now: number): Promise<EngineResult> {
+    const latest = await readLatestSyncGeneration(this.#options.database.db);
+    const store = this.#store;
+    if (store !== null && latest !== null && store.generation?.id === latest.id) {
+      return { body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation };
+    }
+    if (latest !== null && (store === null || (store.generation?.id ?? 0) < latest.id)) this.#scheduleRefresh();
+    return this.#options.fallback.compute(plan, now);
+  }
+
+  /**
+   * Brings the store to the latest successful sync; the sync of this process calls it (before the
+   * snapshot rebuild) with the keys its run deleted, which a refresh cannot see in the table.
+   */
+  async refreshAfterSync(deletedKeys: readonly LeadKey[]): Promise<void> {
+    // Not loaded nor loading (a one-shot command, or no request yet): the first load reads it all.
+    if (this.#store === null && this.#refreshing === null) return;
+    this.#pendingDeletes.push(...deletedKeys);
+    // A refresh already running may have read the table before this run finished: wait, then refresh.
+    await this.#refreshing?.catch(() => undefined);
+    this.#scheduleRefresh();
+    await this.#refreshing?.catch(() => undefined);
+  }
+
+  /** Loads or refreshes now (when not already doing so) and waits for it: tests and benchmarks. */
+  async refresh(): Promise<void> {
+    await this.whenIdle();
+    this.#scheduleRefresh();
+    await this.whenIdle();
+  }
+
+  /** Resolves once no refresh is running (the first load included). */
+  async whenIdle(): Promise<void> {
+    while (this.#refreshing !== null) await this.#refreshing.catch(() => undefined);
+  }
+
+  status(): MemoryEngineStatus {
+    const store = this.#store;
+    const bytes = store ? storeBytes(store) : 0;
+    const state: MemoryEngineState = store !== null ? 'serving' : this.#lastError !== null ? 'failed' : 'loading';
+    return {
+      state,
+      generation: store?.generation?.id ?? null,
+      leads: store?.size ?? 0,
+      storeBytes: bytes,
+      bytesPerLead: store && store.size > 0 ? Math.round(bytes / store.size) : null,
+      lastLoadMs: this.#lastLoadMs,
+      lastRefreshMs: this.#lastRefreshMs,
+      lastError: this.#lastError,
+    };
+  }
+
+  async #poll(): Promise<void> {
+    if (this.#refreshing !== null || this.#closed) return;
+    try {
+      const latest = await readLatestSyncGeneration(this.#options.database.db);
+      const store = this.#store;
+      if (latest !== null && (store === null || (store.generation?.id ?? 0) < latest.id)) this.#scheduleRefresh();
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'memory engine: could not read the latest sync generation');
+    }
+  }
+
+  #scheduleRefresh(): void {
+    if (this.#refreshing !== null || this.#closed) return;
+    const refreshing = this.#refresh()
+      .catch((error: unknown) => {
+        this.#lastError = error instanceof Error ? error.message : String(error);
+        this.#options.logger.error({ err: error }, 'memory engine: refresh failed; the SQL engine answers until the next one');
+      })
+      .finally(() => {
+        this.#refreshing = null;
+      });
+    this.#refreshing = refreshing;
+  }
+
+  async #refresh(): Promise<void> {
+    const started = performance.now();
+    const old = this.#store;
+    if (old === null || old.generation === null) {
+      this.#swap(await this.#loadAll(), started, 'load');
+      return;
+    }
+    const deletes = this.#pendingDeletes;
+    this.#pendingDeletes = [];
+    const refreshed = await this.#loadChangedSince(old, old.generation, deletes);
+    if (refreshed !== null) this.#swap(refreshed, started, 'refresh');
+    else this.#swap(await this.#loadAll(), started, 'load');
+  }
+
+  #swap(store: LeadStore, started: number, kind: 'load' | 'refresh'): void {
+    const ms = Math.round(performance.now() - started);
+    if (kind === 'load') this.#lastLoadMs = ms;
+    else this.#lastRefreshMs = ms;
+    this.#lastError = null;
+    this.#store = store;
+    this.#options.logger.info(
+      { generation: store.generation?.id ?? null, leads: store.size, ms, bytesPerLead: store.size > 0 ? Math.round(storeBytes(store) / store.size) : null },
+      kind === 'load' ? 'memory engine: store loaded' : 'memory engine: store refreshed',
+    );
+  }
+
+  /** Every row, into new dictionaries (values no row has any more are dropped). */
+  async #loadAll(): Promise<LeadStore> {
+    return this.#options.database.readSnapshot(async (db) => {
+      const builder = new LeadStoreBuilder(new LeadDictionaries(), 1024);
+      const reading = await readLeadTable(db, { onLead: (lead) => builder.add(lead) });
+      return builder.build(reading.generation);
+    });
+  }
+
+  /**
+   * The rows the sync wrote since `generation` (their `synced_at` is at or after its watermark)
+   * replace their old versions; `deletes` are dropped. Null when the result does not hold the
+   * table's keys (another process's sync deleted rows, which only it knew): a full load is due.
+   */
+  async #loadChangedSince(old: LeadStore, generation: DataGeneration, deletes: readonly LeadKey[]): Promise<LeadStore | null> {
+    return this.#options.database.readSnapshot(async (db) => {
+      const builder = new LeadStoreBuilder(old.dictionaries, old.size + 1024);
+      const replaced = new Set<number>();
+      for (const key of deletes) replaced.add(keyCodeOf(key.record_type, key.record_id));
+      const fetched = new LeadStoreBuilder(old.dictionaries, 1024);
+      const reading = await readLeadTable(db, {
+        syncedSince: formatDbDateTime(Date.parse(generation.watermark)),
+        onLead: (lead) => {
+          replaced.add(keyCodeOf(lead.recordType, lead.recordId));
+          fetched.add(lead);
+        },
+      });
+      if (reading.generation === null) return null;
+      for (let row = 0; row < old.size; row++) {
+        if (!replaced.has(leadKeyCode(old.recordType[row] ?? 0, old.recordId[row] ?? 0))) builder.copyFrom(old, row);
+      }
+      const changed = fetched.build(null);
+      for (let row = 0; row < changed.size; row++) builder.copyFrom(changed, row);
+      const store = builder.build(reading.generation);
+      return sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
+    });
+  }
+}
