@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseLocation } from './database-url.js';
-import type { SqlDialect } from './dialect.js';
+import type { ReadSnapshot, SqlDialect } from './dialect.js';
 import { dialectFor } from './dialects/index.js';
 import type { Database } from './schema.js';
 
@@ -9,7 +9,7 @@ export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: SqlDialect;
   /** Runs `work` on one consistent, read-only view of the database (see SqlDialect.withReadSnapshot). */
-  readSnapshot<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  readSnapshot<T>(work: (snapshot: ReadSnapshot) => Promise<T>): Promise<T>;
   /** Closes every pooled connection. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -23,6 +23,24 @@ export interface ConnectionOptions {
 }
 
 /**
+ * Reads every row of `table`, a chunk of rows at a time: `onChunk` receives each row as an array
+ * of the values of `expressions` (SQL over the table's columns). No object is built per row,
+ * which is most of the cost of reading millions of rows into memory.
+ */
+export type RowArrayScan = (
+  table: keyof Database,
+  expressions: readonly string[],
+  onChunk: (rows: readonly (readonly unknown[])[]) => void,
+) => Promise<void>;
+
+/** One consistent, read-only view of the database (SqlDialect.withReadSnapshot). */
+export interface ReadSnapshot {
+  readonly db: Kysely<Database>;
+  /** A scan without row objects where the driver offers one (SQLite's raw mode); null elsewhere: read through `db`. */
+  readonly scanRowArrays: RowArrayScan | null;
+}
+
+/**
  * Everything that differs between the supported databases, as small adapter methods (kysely's
  * habit). Services and migrations ask the dialect; none of them branches on its name.
  */
@@ -99,7 +117,7 @@ export interface SqlDialect {
    * connection for it (its pool is one connection), MySQL and PostgreSQL use a read-only
    * repeatable-read transaction on a pooled one. For long reads (the memory engine's load).
    */
-  withReadSnapshot<T>(db: Kysely<Database>, options: ConnectionOptions, work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  withReadSnapshot<T>(db: Kysely<Database>, options: ConnectionOptions, work: (snapshot: ReadSnapshot) => Promise<T>): Promise<T>;
 
   /** Runs an insert of one row and resolves the id the database generated for it. */
   insertReturningId<TB extends keyof Database>(query: InsertQueryBuilder<Database, TB, InsertResult>): Promise<number>;

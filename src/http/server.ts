@@ -65,7 +65,14 @@ export async function createServer(app: Application, options: ServerOptions = {}
     plugin: authPlugin,
     options: { jwtSecret: app.config.auth.jwtSecret, cronJwtSecret: app.config.auth.cronJwtSecret },
   });
-  await server.register({ plugin: healthPlugin, options: { db: app.database.db } });
+  const memoryEngine = app.memoryEngine;
+  await server.register({
+    plugin: healthPlugin,
+    options: {
+      db: app.database.db,
+      engineStatus: () => (memoryEngine ? { kind: 'memory', ...memoryEngine.status() } : { kind: 'sql' }),
+    },
+  });
   await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.pipelineStages } });
   await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
   await server.register({ plugin: syncPlugin, options: { sync: app.sync } });

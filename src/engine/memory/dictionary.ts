@@ -1,33 +1,41 @@
+export type DictionaryKey = string | number | null;
+
 /**
  * Dictionary encoding: each distinct value gets a small integer code, stored per row in a typed
- * array instead of the value itself. Codes only ever grow, so a store built earlier keeps reading
- * its codes correctly while a refresh adds entries for the next one.
+ * array instead of the value itself. A value is identified by one or two primitive keys (no key
+ * strings built per row: a load encodes millions). Codes only ever grow, so a store built earlier
+ * keeps reading its codes correctly while a refresh adds entries for the next one.
  */
 export class Dictionary<V> {
-  readonly #codes = new Map<string, number>();
+  readonly #codes = new Map<DictionaryKey, Map<DictionaryKey, number>>();
   readonly #values: V[] = [];
 
-  constructor(private readonly keyOf: (value: V) => string) {}
+  /** `make` builds the value of a new key pair: a function defined once, not a closure per row. */
+  constructor(private readonly make: (first: DictionaryKey, second: DictionaryKey) => V) {}
 
   get size(): number {
     return this.#values.length;
   }
 
-  /** The code of `value`, added when new. */
-  encode(value: V): number {
-    const key = this.keyOf(value);
-    let code = this.#codes.get(key);
+  /** The code of (first, second), added when new. */
+  encode(first: DictionaryKey, second: DictionaryKey = null): number {
+    let inner = this.#codes.get(first);
+    if (inner === undefined) {
+      inner = new Map();
+      this.#codes.set(first, inner);
+    }
+    let code = inner.get(second);
     if (code === undefined) {
       code = this.#values.length;
-      this.#values.push(value);
-      this.#codes.set(key, code);
+      this.#values.push(this.make(first, second));
+      inner.set(second, code);
     }
     return code;
   }
 
-  /** The code of `value`, or -1 when no row ever had it. */
-  find(value: V): number {
-    return this.#codes.get(this.keyOf(value)) ?? -1;
+  /** The code of (first, second), or -1 when no row ever had it. */
+  find(first: DictionaryKey, second: DictionaryKey = null): number {
+    return this.#codes.get(first)?.get(second) ?? -1;
   }
 
   valueOf(code: number): V {
@@ -45,10 +53,8 @@ export class Dictionary<V> {
     return table;
   }
 
-  /** Rough heap bytes of the entries (keys and values), for the memory report. */
+  /** Rough heap bytes of the entries, for the memory report. */
   approximateBytes(): number {
-    let bytes = 0;
-    for (const key of this.#codes.keys()) bytes += 64 + key.length * 2;
-    return bytes;
+    return this.#values.length * 120;
   }
 }

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import { parseDbDateTime } from '../../db/datetime.js';
 import type { Database, DbDateTime } from '../../db/schema.js';
 import { readLatestSyncGeneration, type DataGeneration } from '../../db/sync-generation.js';
-import type { RecordType } from '../../domain/lead.js';
-import type { LeadValues } from './lead-store.js';
+import { RECORD_TYPES, type RecordType } from '../../domain/lead.js';
+import type { ReadSnapshot } from '../../db/dialect.js';
+import { LOST, RECHARGE, SHIPMENT, WON, type LeadStoreBuilder, type LeadValues } from './lead-store.js';
 
 /** Rows per query: bounded memory for the row objects, and the event loop gets a turn between pages. */
 const PAGE_ROWS = 20_000;
@@ -126,30 +127,88 @@ async function keyChecksumOf(db: Kysely<Database>): Promise<LeadKeyChecksum> {
 }
 
 /**
- * Reads `crm_analytics_leads` — every row, or those written by the sync since `syncedSince` —
- * page by page in primary-key order, handing each row to `onLead`; `db` should be a consistent
- * snapshot (DatabaseHandle.readSnapshot). Yields to other work between pages.
+ * The columns a full load scans (ReadSnapshot.scanRowArrays), as SQL that runs on every dialect:
+ * the key and the four flags packed into one number each, cents rounded as the SQL engine does.
+ */
+const SCANNED_COLUMNS = [
+  `(case when record_type = 'prospect' then 4294967296 else 0 end) + record_id`,
+  'name',
+  'salesman_id',
+  'salesman_name',
+  'locale_id',
+  'locale_rate',
+  'tier',
+  `is_won * ${WON} + is_lost * ${LOST} + has_shipment * ${SHIPMENT} + has_recharge * ${RECHARGE}`,
+  'stage_name',
+  'stage_color',
+  'product',
+  'monthly_shipments',
+  'round(account_value * 100)',
+  'won_at',
+  'closing_days',
+  'created_at',
+] as const;
+
+function addScannedRows(builder: LeadStoreBuilder, rows: readonly (readonly unknown[])[]): void {
+  for (const row of rows) {
+    // The order of SCANNED_COLUMNS.
+    const key = row[0] as number;
+    const wonAt = row[13] as string | null;
+    const closingDays = row[14] as number | null;
+    builder.addFields(
+      key >= 4_294_967_296 ? 1 : 0,
+      key % 4_294_967_296,
+      row[1] as string,
+      row[2] as number | null,
+      row[3] as string | null,
+      row[4] as number,
+      row[5] as number,
+      row[6] as number | null,
+      row[8] as string,
+      row[9] as string,
+      row[10] as string | null,
+      row[11] as number,
+      row[12] as number,
+      row[7] as number,
+      wonAt === null ? Number.NaN : parseDbDateTime(wonAt),
+      closingDays === null ? Number.NaN : closingDays,
+      parseDbDateTime(row[15] as string),
+    );
+  }
+}
+
+/**
+ * Reads `crm_analytics_leads` into `builder` — every row, or those the sync wrote since
+ * `syncedSince` — from a consistent snapshot (DatabaseHandle.readSnapshot): as row arrays where the
+ * dialect can scan so, else page by page in primary-key order, yielding between pages.
  */
 export async function readLeadTable(
-  db: Kysely<Database>,
-  options: { readonly syncedSince?: DbDateTime; readonly onLead: (lead: LeadValues) => void },
+  snapshot: ReadSnapshot,
+  builder: LeadStoreBuilder,
+  options: { readonly syncedSince?: DbDateTime } = {},
 ): Promise<LeadTableReading> {
+  const { db, scanRowArrays } = snapshot;
   const generation = await readLatestSyncGeneration(db);
   const checksum = await keyChecksumOf(db);
-  let after: { type: RecordType; id: number } | null = null;
-  for (;;) {
-    let query = db.selectFrom('crm_analytics_leads').select(LEAD_COLUMNS);
-    if (options.syncedSince !== undefined) query = query.where('synced_at', '>=', options.syncedSince);
-    if (after !== null) {
-      const { type, id } = after;
-      query = query.where(({ eb, refTuple, tuple }) => eb(refTuple('record_type', 'record_id'), '>', tuple(type, id)));
+  if (options.syncedSince === undefined) builder.reserve(builder.size + checksum.companies + checksum.prospects);
+  if (scanRowArrays !== null && options.syncedSince === undefined) {
+    await scanRowArrays('crm_analytics_leads', SCANNED_COLUMNS, (rows) => addScannedRows(builder, rows));
+    return { generation, checksum };
+  }
+  // Page by record_id within each record type: a plain range on the primary key, which every
+  // database walks as an index range (a row-value comparison is not always one).
+  for (const type of RECORD_TYPES) {
+    let afterId = -1;
+    for (;;) {
+      let query = db.selectFrom('crm_analytics_leads').select(LEAD_COLUMNS).where('record_type', '=', type).where('record_id', '>', afterId);
+      if (options.syncedSince !== undefined) query = query.where('synced_at', '>=', options.syncedSince);
+      const rows = await query.orderBy('record_id').limit(PAGE_ROWS).execute();
+      for (const row of rows) builder.add(leadValuesOf(row));
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < PAGE_ROWS) break;
+      afterId = numberOf(last.record_id);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    const rows = await query.orderBy('record_type').orderBy('record_id').limit(PAGE_ROWS).execute();
-    for (const row of rows) options.onLead(leadValuesOf(row));
-    const last = rows.at(-1);
-    if (last === undefined || rows.length < PAGE_ROWS) break;
-    after = { type: last.record_type, id: numberOf(last.record_id) };
-    await new Promise((resolve) => setImmediate(resolve));
   }
   return { generation, checksum };
 }

@@ -64,25 +64,53 @@ export const RECHARGE = 8;
 /** Record types sort as their names do ('company' < 'prospect'), so codes order rows like SQL. */
 const RECORD_TYPE_CODES: Record<RecordType, number> = { company: 0, prospect: 1 };
 export const RECORD_TYPE_OF_CODE: readonly RecordType[] = ['company', 'prospect'];
+export { RECORD_TYPE_CODES };
 
 /**
  * The dictionaries of every encoded column. One set lives as long as the engine's stores are built
  * from one another (refreshes); a full reload starts a new set, which drops values no row has any more.
  */
 export class LeadDictionaries {
-  readonly salesmen = new Dictionary<SalesmanEntry>((entry) => `${entry.id ?? ''}\u0000${entry.name ?? '\u0001'}`);
-  readonly locales = new Dictionary<LocaleEntry>((entry) => `${entry.id}\u0000${entry.rate}`);
-  readonly tiers = new Dictionary<number | null>((tier) => String(tier));
-  readonly stages = new Dictionary<StageEntry>((entry) => `${entry.name}\u0000${entry.color}`);
+  readonly salesmen = new Dictionary<SalesmanEntry>((id, name) => ({ id: id as number | null, name: name as string | null }));
+  readonly locales = new Dictionary<LocaleEntry>((id, rate) => ({ id: id as number, rate: rate as number }));
+  readonly tiers = new Dictionary<number | null>((tier) => tier as number | null);
+  readonly stages = new Dictionary<StageEntry>((name, color) => ({ name: name as string, color: color as string }));
   /** Virtual stage names (SPEC §3): pipeline stage names and the three outcome stages. */
-  readonly virtualStages = new Dictionary<string>((name) => name);
+  readonly virtualStages = new Dictionary<string>((name) => name as string);
   /** Code 0 is "no product". */
-  readonly products = new Dictionary<string | null>((product) => (product === null ? '' : `=${product}`));
-  readonly stageGroups = new Dictionary<StageGroupEntry>((entry) => `${entry.flags}:${entry.stage}:${entry.locale}`);
-  readonly productGroups = new Dictionary<ProductGroupEntry>((entry) => `${entry.product}:${entry.locale}`);
+  readonly products = new Dictionary<string | null>((product) => product as string | null);
+  /** Keyed by stage code, then locale code × 16 + flags. */
+  readonly stageGroups = new Dictionary<StageGroupEntry>((stage, localeFlags) => ({
+    stage: stage as number,
+    locale: Math.floor((localeFlags as number) / 16),
+    flags: (localeFlags as number) % 16,
+  }));
+  /** Keyed by product code, then locale code. */
+  readonly productGroups = new Dictionary<ProductGroupEntry>((product, locale) => ({ product: product as number, locale: locale as number }));
+  /** The virtual stage code of (stage code × 16 + flags), once worked out. */
+  readonly #virtualStageOf: number[] = [];
 
   constructor() {
     this.products.encode(null);
+  }
+
+  virtualStageCode(stage: number, flags: number): number {
+    const slot = stage * 16 + flags;
+    let code = this.#virtualStageOf[slot];
+    if (code === undefined) {
+      const { name } = this.stages.valueOf(stage);
+      code = this.virtualStages.encode(
+        virtualStageOf({
+          is_lost: flags & LOST ? 1 : 0,
+          is_won: flags & WON ? 1 : 0,
+          has_recharge: flags & RECHARGE ? 1 : 0,
+          has_shipment: flags & SHIPMENT ? 1 : 0,
+          stage_name: name,
+        }),
+      );
+      this.#virtualStageOf[slot] = code;
+    }
+    return code;
   }
 
   approximateBytes(): number {
@@ -268,31 +296,73 @@ export class LeadStoreBuilder {
 
   /** Adds a row read from the database. */
   add(lead: LeadValues): void {
+    const flags = (lead.isWon === 1 ? WON : 0) | (lead.isLost === 1 ? LOST : 0) | (lead.hasShipment === 1 ? SHIPMENT : 0) | (lead.hasRecharge === 1 ? RECHARGE : 0);
+    this.addFields(
+      RECORD_TYPE_CODES[lead.recordType],
+      lead.recordId,
+      lead.name,
+      lead.salesmanId,
+      lead.salesmanName,
+      lead.localeId,
+      lead.localeRate,
+      lead.tier,
+      lead.stageName,
+      lead.stageColor,
+      lead.product,
+      lead.monthlyShipments,
+      lead.accountCents,
+      flags,
+      lead.wonAt,
+      lead.closingDays,
+      lead.createdAt,
+    );
+  }
+
+  /**
+   * Adds a row from its fields, as positional arguments: the column-wise load calls this a
+   * million times, and an object per row is what made loads slow.
+   */
+  addFields(
+    recordType: number,
+    recordId: number,
+    name: string,
+    salesmanId: number | null,
+    salesmanName: string | null,
+    localeId: number,
+    localeRate: number,
+    tier: number | null,
+    stageName: string,
+    stageColor: string,
+    product: string | null,
+    monthlyShipments: number,
+    accountCents: number,
+    flags: number,
+    wonAt: number,
+    closingDays: number,
+    createdAt: number,
+  ): void {
     const row = this.#nextRow();
     const d = this.dictionaries;
-    const flags = (lead.isWon === 1 ? WON : 0) | (lead.isLost === 1 ? LOST : 0) | (lead.hasShipment === 1 ? SHIPMENT : 0) | (lead.hasRecharge === 1 ? RECHARGE : 0);
-    const locale = d.locales.encode({ id: lead.localeId, rate: lead.localeRate });
-    const stage = d.stages.encode({ name: lead.stageName, color: lead.stageColor });
-    const product = d.products.encode(lead.product);
-    this.#createdAt[row] = lead.createdAt;
-    this.#recordType[row] = RECORD_TYPE_CODES[lead.recordType];
-    this.#recordId[row] = lead.recordId;
-    this.#salesman[row] = d.salesmen.encode(lead.salesmanId === null ? { id: null, name: null } : { id: lead.salesmanId, name: lead.salesmanName });
+    const locale = d.locales.encode(localeId, localeRate);
+    const stage = d.stages.encode(stageName, stageColor);
+    const productCode = d.products.encode(product);
+    this.#createdAt[row] = createdAt;
+    this.#recordType[row] = recordType;
+    this.#recordId[row] = recordId;
+    this.#salesman[row] = salesmanId === null ? d.salesmen.encode(null, null) : d.salesmen.encode(salesmanId, salesmanName);
     this.#locale[row] = locale;
-    this.#tier[row] = d.tiers.encode(lead.tier);
+    this.#tier[row] = d.tiers.encode(tier);
     this.#stage[row] = stage;
-    this.#virtualStage[row] = d.virtualStages.encode(
-      virtualStageOf({ is_lost: lead.isLost, is_won: lead.isWon, has_recharge: lead.hasRecharge, has_shipment: lead.hasShipment, stage_name: lead.stageName }),
-    );
-    this.#product[row] = product;
-    this.#stageGroup[row] = d.stageGroups.encode({ flags, stage, locale });
-    this.#productGroup[row] = product === 0 ? 0 : d.productGroups.encode({ product, locale });
+    this.#virtualStage[row] = d.virtualStageCode(stage, flags);
+    this.#product[row] = productCode;
+    this.#stageGroup[row] = d.stageGroups.encode(stage, locale * 16 + flags);
+    this.#productGroup[row] = productCode === 0 ? 0 : d.productGroups.encode(productCode, locale);
     this.#flags[row] = flags;
-    this.#monthlyShipments[row] = lead.monthlyShipments;
-    this.#accountCents[row] = lead.accountCents;
-    this.#wonAt[row] = lead.wonAt;
-    this.#closingDays[row] = lead.closingDays;
-    this.#appendName(row, lead.name);
+    this.#monthlyShipments[row] = monthlyShipments;
+    this.#accountCents[row] = accountCents;
+    this.#wonAt[row] = wonAt;
+    this.#closingDays[row] = closingDays;
+    this.#appendName(row, name);
   }
 
   /** Adds row `row` of `store`, whose codes come from the same dictionaries. */
@@ -393,6 +463,11 @@ export class LeadStoreBuilder {
     };
   }
 
+  /** Makes room for `rows` rows in all, so a load of known size never copies its columns to grow. */
+  reserve(rows: number): void {
+    while (this.#capacity < rows) this.#grow(rows);
+  }
+
   #nextRow(): number {
     if (this.#size === this.#capacity) this.#grow();
     return this.#size++;
@@ -401,10 +476,22 @@ export class LeadStoreBuilder {
   #appendName(row: number, name: string): void {
     // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
     this.#ensureNameRoom(name.length * 3);
-    const { written } = utf8Encoder.encodeInto(name, this.#nameBytes.subarray(this.#nameLength));
+    const bytes = this.#nameBytes;
+    let at = this.#nameLength;
+    let ascii = true;
+    // Most names are ASCII: copied by hand, without the subarray and encoder call per row.
+    for (let index = 0; index < name.length; index++) {
+      const unit = name.charCodeAt(index);
+      if (unit >= 0x80) {
+        ascii = false;
+        break;
+      }
+      bytes[at++] = unit;
+    }
+    if (!ascii) at = this.#nameLength + utf8Encoder.encodeInto(name, bytes.subarray(this.#nameLength)).written;
     this.#nameStart[row] = this.#nameLength;
-    this.#nameLength += written;
-    this.#nameEnd[row] = this.#nameLength;
+    this.#nameLength = at;
+    this.#nameEnd[row] = at;
   }
 
   #appendNameBytes(row: number, bytes: Uint8Array): void {
@@ -422,8 +509,8 @@ export class LeadStoreBuilder {
     this.#nameBytes = grown;
   }
 
-  #grow(): void {
-    const n = this.#capacity * 2;
+  #grow(atLeast = 0): void {
+    const n = Math.max(this.#capacity * 2, atLeast);
     this.#capacity = n;
     this.#nameStart = resized(this.#nameStart, n);
     this.#nameEnd = resized(this.#nameEnd, n);

@@ -176,9 +176,9 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
 
   /** Every row, into new dictionaries (values no row has any more are dropped). */
   async #loadAll(): Promise<LeadStore> {
-    return this.#options.database.readSnapshot(async (db) => {
-      const builder = new LeadStoreBuilder(new LeadDictionaries(), 1024);
-      const reading = await readLeadTable(db, { onLead: (lead) => builder.add(lead) });
+    return this.#options.database.readSnapshot(async (snapshot) => {
+      const builder = new LeadStoreBuilder(new LeadDictionaries(), this.#store?.size ?? 1024);
+      const reading = await readLeadTable(snapshot, builder);
       return builder.build(reading.generation);
     });
   }
@@ -189,23 +189,18 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
    * table's keys (another process's sync deleted rows, which only it knew): a full load is due.
    */
   async #loadChangedSince(old: LeadStore, generation: DataGeneration, deletes: readonly LeadKey[]): Promise<LeadStore | null> {
-    return this.#options.database.readSnapshot(async (db) => {
+    return this.#options.database.readSnapshot(async (snapshot) => {
       const builder = new LeadStoreBuilder(old.dictionaries, old.size + 1024);
+      const fetched = new LeadStoreBuilder(old.dictionaries, 1024);
+      const reading = await readLeadTable(snapshot, fetched, { syncedSince: formatDbDateTime(Date.parse(generation.watermark)) });
+      if (reading.generation === null) return null;
+      const changed = fetched.build(null);
       const replaced = new Set<number>();
       for (const key of deletes) replaced.add(keyCodeOf(key.record_type, key.record_id));
-      const fetched = new LeadStoreBuilder(old.dictionaries, 1024);
-      const reading = await readLeadTable(db, {
-        syncedSince: formatDbDateTime(Date.parse(generation.watermark)),
-        onLead: (lead) => {
-          replaced.add(keyCodeOf(lead.recordType, lead.recordId));
-          fetched.add(lead);
-        },
-      });
-      if (reading.generation === null) return null;
+      for (let row = 0; row < changed.size; row++) replaced.add(leadKeyCode(changed.recordType[row] ?? 0, changed.recordId[row] ?? 0));
       for (let row = 0; row < old.size; row++) {
         if (!replaced.has(leadKeyCode(old.recordType[row] ?? 0, old.recordId[row] ?? 0))) builder.copyFrom(old, row);
       }
-      const changed = fetched.build(null);
       for (let row = 0; row < changed.size; row++) builder.copyFrom(changed, row);
       const store = builder.build(reading.generation);
       return sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;

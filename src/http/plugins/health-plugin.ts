@@ -5,12 +5,14 @@ import type { Database } from '../../db/schema.js';
 
 export interface HealthPluginOptions {
   readonly db: Kysely<Database>;
+  /** What the analytics engine is doing (the memory engine's load, its generation); shown, never fatal. */
+  readonly engineStatus?: () => object;
 }
 
 /** `GET /health`: 200 when the database answers, 503 when it does not. No auth: load balancers call it. */
 export const healthPlugin: Plugin<HealthPluginOptions> = {
   name: 'crm-analytics-health',
-  register(server, { db }) {
+  register(server, { db, engineStatus }) {
     server.route({
       method: 'GET',
       path: '/health',
@@ -22,7 +24,8 @@ export const healthPlugin: Plugin<HealthPluginOptions> = {
       async handler(request, h) {
         try {
           await pingDatabase(db);
-          return h.response({ status: 'ok', database: 'up' }).header('cache-control', 'no-store');
+          const engine = engineStatus ? { analytics_engine: engineStatus() } : {};
+          return h.response({ status: 'ok', database: 'up', ...engine }).header('cache-control', 'no-store');
         } catch (error) {
           request.log(['health', 'error'], error instanceof Error ? error.message : String(error));
           return h.response({ status: 'unavailable', database: 'down' }).code(503).header('cache-control', 'no-store');

@@ -93,7 +93,7 @@ export const mysqlDialect: SqlDialect = {
     return sql.raw(`on duplicate key update ${updateColumns.map((column) => `${quote(column)} = values(${quote(column)})`).join(', ')}`);
   },
 
-  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, work),
+  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, (trx) => work({ db: trx, scanRowArrays: null })),
 
   async insertReturningId(query) {
     const result = await query.executeTakeFirstOrThrow();

@@ -115,7 +115,7 @@ export const postgresDialect: SqlDialect = {
   upsertClause: (keyColumns, updateColumns) =>
     onConflictUpdateClause((identifier) => postgresDialect.quoteIdentifier(identifier), keyColumns, updateColumns),
 
-  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, work),
+  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, (trx) => work({ db: trx, scanRowArrays: null })),
 
   async insertReturningId(query) {
     // No insertId without RETURNING on PostgreSQL.

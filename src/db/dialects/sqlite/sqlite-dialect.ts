@@ -7,6 +7,7 @@ import { errorCode, type ConnectionOptions, type SqlDialect } from '../../dialec
 import { onConflictUpdateClause } from '../../on-conflict-upsert.js';
 import type { Database } from '../../schema.js';
 import { withLeaseLock } from './sqlite-lease-lock.js';
+import { rowArrayScanOn } from './sqlite-row-array-scan.js';
 import { inReadOnlySnapshot } from '../../transaction.js';
 
 /** `strftime('%f')` gives seconds with milliseconds: the canonical `YYYY-MM-DD HH:MM:SS.SSS`. */
@@ -83,12 +84,13 @@ export const sqliteDialect: SqlDialect = {
 
   async withReadSnapshot(db, { url }, work) {
     // An in-memory database exists only on its own connection: read it there.
-    if (url === ':memory:') return inReadOnlySnapshot(db, work);
+    if (url === ':memory:') return inReadOnlySnapshot(db, (trx) => work({ db: trx, scanRowArrays: null }));
     // The pool's single connection serves the API: a long read gets a connection of its own,
     // and WAL gives it a stable snapshot from its first read to the end of its transaction.
-    const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteFile(url) }) });
+    const connection = openSqliteFile(url);
+    const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
     try {
-      return await reader.transaction().execute(work);
+      return await reader.transaction().execute((trx) => work({ db: trx, scanRowArrays: rowArrayScanOn(connection) }));
     } finally {
       await reader.destroy();
     }

@@ -1,0 +1,15 @@
+import BetterSqlite3 from 'better-sqlite3';
+const db = new BetterSqlite3('/work/main/data/bench/engine-100000.sqlite');
+const cols = 'record_type, record_id, name, salesman_id, salesman_name, locale_id, locale_rate, tier, stage_name, stage_color, product, monthly_shipments, account_value, is_won, is_lost, has_shipment, has_recharge, won_at, closing_days, created_at';
+let t = performance.now();
+let rows = db.prepare(`select ${cols} from crm_analytics_leads`).raw(true).all();
+console.log('raw all', performance.now() - t, rows.length);
+t = performance.now();
+rows = db.prepare(`select ${cols} from crm_analytics_leads`).all();
+console.log('obj all', performance.now() - t);
+t = performance.now();
+let c = 0; for (const r of db.prepare(`select ${cols} from crm_analytics_leads order by record_type, record_id`).raw(true).iterate()) c++;
+console.log('raw iterate ordered', performance.now() - t);
+t = performance.now();
+c = 0; for (const r of db.prepare(`select ${cols} from crm_analytics_leads order by created_at, record_type, record_id`).raw(true).iterate()) c++;
+console.log('raw iterate created order', performance.now() - t);
