@@ -1,12 +1,36 @@
 /**
- * `npm run bench`: every benchmark, one after the other, printing figures (never asserting).
- * Sizes can be lowered for a quick look: BENCH_LEADS=20000 npm run bench
+ * `npm run bench`: every benchmark, one after the other, each in its own process (so each one's
+ * memory figures are its own), printing figures (never asserting). docs/benchmarks.md has the
+ * results and what each measures. Sizes can be lowered for a quick look:
+ *
+ *   BENCH_LEADS=20000 npm run bench        (every size becomes 20,000 leads)
+ *
+ * Defaults: demo generation and sync at 1,000,000 leads; the engines side by side at 100,000 and
+ * 1,000,000; the load test at 100,000 (SQLite, 50 connections × 20 s, syncs every 3 s).
  */
-import { benchSeed } from './seed-bench.js';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const leads = Number(process.env.BENCH_LEADS ?? 1_000_000);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const override = process.env.BENCH_LEADS;
+const size = (fallback: string) => override ?? fallback;
 
-const seed = benchSeed(leads);
-console.log(
-  `seed ${seed.leads.toLocaleString('en-US')} leads: ${seed.seconds.toFixed(1)} s, peak RSS ${seed.peakRssMiB.toFixed(0)} MiB, database ${seed.fileMiB.toFixed(0)} MiB`,
-);
+const benchmarks: [string, string, string[]][] = [
+  ['demo CRM generation', 'bench/seed-bench.ts', [size('1000000')]],
+  ['sync', 'bench/sync-bench.ts', ['--leads', size('1000000')]],
+  ['analytics engines', 'bench/engine-bench.ts', ['--leads', size('100000,1000000')]],
+  ['load', 'bench/load.ts', ['--leads', size('100000')]],
+];
+
+let failed = 0;
+for (const [name, script, args] of benchmarks) {
+  process.stdout.write(`\n#### ${name}: ${script} ${args.join(' ')}\n`);
+  const result = spawnSync(process.execPath, ['--import', tsx, `${ROOT}${script}`, ...args], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed += 1;
+    process.stdout.write(`#### ${name} exited with ${result.status ?? result.signal}\n`);
+  }
+}
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { createLatestGenerationReader } from '../db/sync-generation.js';
 import { createPipelineStageCatalog, type PipelineStageCatalog } from '../engine/sql/pipeline-stage-catalog.js';
 import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
@@ -52,12 +53,13 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? Date.now;
   const sqlEngine = createSqlAnalyticsEngine(database.db);
+  const generations = createLatestGenerationReader(database);
   const memoryEngine =
     config.analytics.engine === 'memory'
-      ? new MemoryAnalyticsEngine({ database, fallback: sqlEngine, logger, pollMs: config.analytics.pollMs })
+      ? new MemoryAnalyticsEngine({ database, fallback: sqlEngine, logger, pollMs: config.analytics.pollMs, generations })
       : null;
   const analytics = createAnalyticsService({
-    db: database.db,
+    generations,
     engine: memoryEngine ?? sqlEngine,
     snapshots: createSnapshotRepository(database.db, database.dialect),
     clock,

@@ -119,6 +119,14 @@ export interface SqlDialect {
    */
   withReadSnapshot<T>(db: Kysely<Database>, options: ConnectionOptions, work: (snapshot: ReadSnapshot) => Promise<T>): Promise<T>;
 
+  /**
+   * A token, cheap to read, that changes whenever the data may have changed: a commit by any other
+   * connection or a write by this one. Null when the dialect has no such thing (then callers read
+   * what they need each time). SQLite: `PRAGMA data_version` and `total_changes()` of the pool's
+   * connection, a few microseconds against a query's hundred.
+   */
+  changeProbe(db: Kysely<Database>): (() => string) | null;
+
   /** Runs an insert of one row and resolves the id the database generated for it. */
   insertReturningId<TB extends keyof Database>(query: InsertQueryBuilder<Database, TB, InsertResult>): Promise<number>;
 

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import { readLatestSyncGeneration } from '../db/sync-generation.js';
+import type { LatestGenerationReader } from '../db/sync-generation.js';
 import type { AnalyticsPayload, PayloadSource } from '../domain/analytics-payload.js';
 import { planAnalytics } from '../domain/analytics-plan.js';
 import { isCacheable, normalizeLocaleIds, type AnalyticsQuery } from '../domain/analytics-query.js';
@@ -11,10 +9,14 @@ import { snapshotCacheKey } from './snapshot-key.js';
 import type { SnapshotRepository } from './snapshot-repository.js';
 
 export interface ServedPayload {
-  readonly payload: AnalyticsPayload;
-  /** Also in `payload.meta.source`; the HTTP layer copies it to `X-Analytics-Source`. */
+  /** The payload (SPEC §5) as JSON text: a snapshot is served as stored, never parsed and re-serialised. */
+  readonly json: string;
+  /** Also in the payload's `meta.source`; the HTTP layer copies it to `X-Analytics-Source`. */
   readonly source: PayloadSource;
 }
+
+/** Snapshots kept ready to serve in this process: the presets and the locale choices in use. */
+const SERVED_SNAPSHOTS_KEPT = 64;
 
 export interface BuiltSnapshot {
   readonly preset: SnapshotPresetKey;
@@ -44,7 +46,8 @@ export interface AnalyticsService {
 }
 
 export interface AnalyticsServiceDependencies {
-  readonly db: Kysely<Database>;
+  /** The latest successful sync: which snapshots are valid. */
+  readonly generations: LatestGenerationReader;
   readonly engine: AnalyticsEngine;
   readonly snapshots: SnapshotRepository;
   readonly clock: () => number;
@@ -60,18 +63,26 @@ function withMeta(result: EngineResult, source: PayloadSource, computedAt: numbe
   };
 }
 
-/** The stored payload, marked as served from a snapshot; null when the row cannot be read. */
-function servedSnapshot(json: string): AnalyticsPayload | null {
+/** The stored payload as served from a snapshot (JSON text); null when the row cannot be read. */
+function servedSnapshot(json: string): string | null {
   try {
     const stored = JSON.parse(json) as AnalyticsPayload;
-    return { ...stored, meta: { ...stored.meta, source: 'snapshot' } };
+    return JSON.stringify({ ...stored, meta: { ...stored.meta, source: 'snapshot' } });
   } catch {
     return null;
   }
 }
 
 export function createAnalyticsService(deps: AnalyticsServiceDependencies): AnalyticsService {
-  const { db, engine, snapshots, clock, timeZone, logger } = deps;
+  const { generations, engine, snapshots, clock, timeZone, logger } = deps;
+  // What a hit costs is mostly reading, parsing and re-serialising the stored payload: a snapshot
+  // served once is kept here as text, valid while its generation is the latest successful sync.
+  const served = new Map<string, { readonly generation: number; readonly json: string }>();
+  const keepServed = (cacheKey: string, generation: number, json: string) => {
+    served.delete(cacheKey);
+    served.set(cacheKey, { generation, json });
+    if (served.size > SERVED_SNAPSHOTS_KEPT) served.delete(served.keys().next().value ?? cacheKey);
+  };
 
   async function compute(query: AnalyticsQuery): Promise<{ result: EngineResult; computedAt: number }> {
     const computedAt = clock();
@@ -95,10 +106,17 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies): Anal
     async query(query) {
       const cacheable = isCacheable(query);
       if (cacheable) {
-        const [generation, snapshot] = await Promise.all([readLatestSyncGeneration(db), snapshots.find(snapshotCacheKey(query))]);
+        const cacheKey = snapshotCacheKey(query);
+        const generation = await generations.read();
+        const kept = served.get(cacheKey);
+        if (generation !== null && kept !== undefined && kept.generation === generation.id) return { json: kept.json, source: 'snapshot' };
+        const snapshot = generation === null ? null : await snapshots.find(cacheKey);
         if (generation !== null && snapshot !== null && snapshot.generation === generation.id) {
-          const payload = servedSnapshot(snapshot.payload);
-          if (payload !== null) return { payload, source: 'snapshot' };
+          const json = servedSnapshot(snapshot.payload);
+          if (json !== null) {
+            keepServed(cacheKey, snapshot.generation, json);
+            return { json, source: 'snapshot' };
+          }
           logger.warn({ generation: snapshot.generation }, 'unreadable analytics snapshot: computing live');
         }
       }
@@ -115,11 +133,11 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies): Anal
           logger.warn({ err: error }, 'could not store an analytics snapshot');
         });
       }
-      return { payload, source: 'live' };
+      return { json: JSON.stringify(payload), source: 'live' };
     },
 
     async rebuildPresetSnapshots() {
-      const latest = await readLatestSyncGeneration(db);
+      const latest = await generations.read();
       if (latest === null) return { generation: null, built: [], removed: 0 };
       const today = todayInZone(clock(), timeZone);
       const built: BuiltSnapshot[] = [];

@@ -60,32 +60,48 @@ function compileFilter(store: LeadStore, filter: LeadFilter): CompiledFilter {
   };
 }
 
-/** Every condition of the filter but the date ranges (which the scan's bounds apply) and openOnly. */
-function matches(store: LeadStore, filter: CompiledFilter, row: number): boolean {
-  if (filter.locales !== null && filter.locales[store.locale[row] ?? 0] !== 1) return false;
-  if (filter.salesmen !== null && filter.salesmen[store.salesman[row] ?? 0] !== 1) return false;
-  if (filter.tiers !== null && filter.tiers[store.tier[row] ?? 0] !== 1) return false;
-  if (filter.virtualStage !== null && store.virtualStage[row] !== filter.virtualStage) return false;
-  if (filter.product !== null && store.product[row] !== filter.product) return false;
-  return true;
+/**
+ * The rows of [from, to) (through `order` when given) that pass every condition of the filter but
+ * the date ranges (which the bounds apply), as a list of row numbers. Scanning the filter once,
+ * column by column, is what keeps the per-row work of the passes below small.
+ */
+function matchingRows(store: LeadStore, filter: CompiledFilter, from: number, to: number, order?: Uint32Array): Uint32Array {
+  const rows = new Uint32Array(to - from);
+  let count = 0;
+  if (filter.nothing) return rows.subarray(0, 0);
+  for (let index = from; index < to; index++) rows[count++] = order ? (order[index] as number) : index;
+  const keep = (column: Uint32Array, accepts: (code: number) => boolean) => {
+    let kept = 0;
+    for (let index = 0; index < count; index++) {
+      const row = rows[index] as number;
+      if (accepts(column[row] as number)) rows[kept++] = row;
+    }
+    count = kept;
+  };
+  const { locales, salesmen, tiers, virtualStage, product } = filter;
+  if (locales !== null) keep(store.locale, (code) => locales[code] === 1);
+  if (salesmen !== null) keep(store.salesman, (code) => salesmen[code] === 1);
+  if (tiers !== null) keep(store.tier, (code) => tiers[code] === 1);
+  if (virtualStage !== null) keep(store.virtualStage, (code) => code === virtualStage);
+  if (product !== null) keep(store.product, (code) => code === product);
+  return rows.subarray(0, count);
 }
 
-interface StageTotals {
-  readonly leads: Float64Array;
-  readonly shipments: Float64Array;
-  readonly cents: Float64Array;
+function hasConditions(filter: CompiledFilter): boolean {
+  return filter.nothing || filter.locales !== null || filter.salesmen !== null || filter.tiers !== null || filter.virtualStage !== null || filter.product !== null;
 }
 
-function newStageTotals(store: LeadStore): StageTotals {
-  const n = store.dictionaries.stageGroups.size;
-  return { leads: new Float64Array(n), shipments: new Float64Array(n), cents: new Float64Array(n) };
+/** Σ leads, shipments and cents per stage group, interleaved: [3 × group] leads, [+1] shipments, [+2] cents. */
+function newStageTotals(store: LeadStore): Float64Array {
+  return new Float64Array(store.dictionaries.stageGroups.size * 3);
 }
 
-function stageGroupsOf(store: LeadStore, totals: StageTotals): StageGroup[] {
+function stageGroupsOf(store: LeadStore, totals: Float64Array): StageGroup[] {
   const d = store.dictionaries;
   const groups: StageGroup[] = [];
-  totals.leads.forEach((leads, code) => {
-    if (leads === 0) return;
+  for (let code = 0; code * 3 < totals.length; code++) {
+    const leads = totals[code * 3] as number;
+    if (leads === 0) continue;
     const entry = d.stageGroups.valueOf(code);
     groups.push({
       is_lost: entry.flags & LOST ? 1 : 0,
@@ -95,69 +111,76 @@ function stageGroupsOf(store: LeadStore, totals: StageTotals): StageGroup[] {
       stage_name: d.stages.valueOf(entry.stage).name,
       rate: d.locales.valueOf(entry.locale).rate,
       leads,
-      shipments: totals.shipments[code] ?? 0,
-      cents: totals.cents[code] ?? 0,
+      shipments: totals[code * 3 + 1] as number,
+      cents: totals[code * 3 + 2] as number,
     });
-  });
+  }
   return groups;
 }
 
-/** Stage groups of the rows of one period (plan.previous): one pass over its slice. */
+/** Adds rows [from, to), or the listed rows, to the stage totals. */
+function addStageTotals(store: LeadStore, totals: Float64Array, from: number, to: number, rows: Uint32Array | null): void {
+  const stageGroup = store.stageGroup;
+  const shipments = store.monthlyShipments;
+  const cents = store.accountCents;
+  const end = rows ? rows.length : to;
+  for (let index = rows ? 0 : from; index < end; index++) {
+    const row = rows ? (rows[index] as number) : index;
+    const slot = (stageGroup[row] as number) * 3;
+    totals[slot] = (totals[slot] as number) + 1;
+    totals[slot + 1] = (totals[slot + 1] as number) + (shipments[row] as number);
+    totals[slot + 2] = (totals[slot + 2] as number) + (cents[row] as number);
+  }
+}
+
+/** Stage groups of the rows of one period (plan.previous). */
 function periodStageGroups(store: LeadStore, filter: LeadFilter): StageGroup[] {
   const compiled = compileFilter(store, filter);
   const totals = newStageTotals(store);
-  if (!compiled.nothing) {
-    for (let row = compiled.from; row < compiled.to; row++) {
-      if (!matches(store, compiled, row)) continue;
-      const group = store.stageGroup[row] ?? 0;
-      totals.leads[group] = (totals.leads[group] ?? 0) + 1;
-      totals.shipments[group] = (totals.shipments[group] ?? 0) + (store.monthlyShipments[row] ?? 0);
-      totals.cents[group] = (totals.cents[group] ?? 0) + (store.accountCents[row] ?? 0);
-    }
-  }
+  const rows = hasConditions(compiled) ? matchingRows(store, compiled, compiled.from, compiled.to) : null;
+  addStageTotals(store, totals, compiled.from, compiled.to, rows);
   return stageGroupsOf(store, totals);
 }
 
 /**
  * The aggregates of a plan, read from a LeadStore. plan.current and plan.open differ only by
- * openOnly, so one pass over the current slice fills the stage, salesman, product and tier groups
- * and collects the first open leads: rows are in active_leads order, so the first
- * ACTIVE_LEADS_LIMIT matches are the answer, no sort needed. plan.previous is a pass over its own
- * slice, plan.closing a pass over the won_at-ordered slice, plan.executives a lookup.
+ * openOnly, so the rows of the current slice that match are found once, then each measure is one
+ * tight pass over them; the first ACTIVE_LEADS_LIMIT open ones are the active leads, since rows
+ * are stored in active_leads order (no sort needed). plan.previous is a pass over its own slice,
+ * plan.closing a pass over the won_at-ordered slice, plan.executives a lookup.
  */
 export function aggregateLeadStore(store: LeadStore, plan: AnalyticsPlan): AnalyticsAggregates {
   const d = store.dictionaries;
   const current = compileFilter(store, plan.current);
-  const openOnly = plan.open.openOnly;
+  const rows = hasConditions(current) ? matchingRows(store, current, current.from, current.to) : null;
+  const from = rows ? 0 : current.from;
+  const to = rows ? rows.length : current.to;
 
   const totals = newStageTotals(store);
+  addStageTotals(store, totals, current.from, current.to, rows);
+
   const salesmanLeads = new Float64Array(d.salesmen.size * 4);
   const productLeads = new Float64Array(d.productGroups.size);
   const productCents = new Float64Array(d.productGroups.size);
   const tierLeads = new Float64Array(d.tiers.size);
   const activeRows: number[] = [];
-
-  if (!current.nothing) {
-    for (let row = current.from; row < current.to; row++) {
-      if (!matches(store, current, row)) continue;
-      const group = store.stageGroup[row] ?? 0;
-      const flags = store.flags[row] ?? 0;
-      const cents = store.accountCents[row] ?? 0;
-      totals.leads[group] = (totals.leads[group] ?? 0) + 1;
-      totals.shipments[group] = (totals.shipments[group] ?? 0) + (store.monthlyShipments[row] ?? 0);
-      totals.cents[group] = (totals.cents[group] ?? 0) + cents;
-      const salesmanSlot = (store.salesman[row] ?? 0) * 4 + (flags & (WON | LOST));
-      salesmanLeads[salesmanSlot] = (salesmanLeads[salesmanSlot] ?? 0) + 1;
-      if (store.product[row] !== 0) {
-        const productGroup = store.productGroup[row] ?? 0;
-        productLeads[productGroup] = (productLeads[productGroup] ?? 0) + 1;
-        productCents[productGroup] = (productCents[productGroup] ?? 0) + cents;
-      }
-      if (openOnly && (flags & (WON | LOST)) !== 0) continue;
-      const tier = store.tier[row] ?? 0;
-      tierLeads[tier] = (tierLeads[tier] ?? 0) + 1;
-      if (activeRows.length < ACTIVE_LEADS_LIMIT) activeRows.push(row);
+  const { salesman, flags, productGroup, accountCents, tier } = store;
+  const closed = plan.open.openOnly ? WON | LOST : 0;
+  for (let index = from; index < to; index++) {
+    const row = rows ? (rows[index] as number) : index;
+    const rowFlags = flags[row] as number;
+    const slot = (salesman[row] as number) * 4 + (rowFlags & (WON | LOST));
+    salesmanLeads[slot] = (salesmanLeads[slot] as number) + 1;
+    const group = productGroup[row] as number;
+    // Product group 0 is "no product".
+    if (group !== 0) {
+      productLeads[group] = (productLeads[group] as number) + 1;
+      productCents[group] = (productCents[group] as number) + (accountCents[row] as number);
     }
+    if ((rowFlags & closed) !== 0) continue;
+    const tierCode = tier[row] as number;
+    tierLeads[tierCode] = (tierLeads[tierCode] as number) + 1;
+    if (activeRows.length < ACTIVE_LEADS_LIMIT) activeRows.push(row);
   }
 
   return {
@@ -216,14 +239,13 @@ function closingDaysOf(store: LeadStore, filter: LeadFilter): { sum: number; cou
   const compiled = compileFilter(store, { ...filter, createdAt: null });
   let sum = 0;
   let count = 0;
-  if (compiled.nothing) return { sum, count };
   const order = store.wonOrder;
   const from = filter.wonAt ? lowerBound(store.wonAt, filter.wonAt.from, order) : 0;
   const to = filter.wonAt ? Math.max(from, lowerBound(store.wonAt, filter.wonAt.to, order)) : order.length;
-  for (let index = from; index < to; index++) {
-    const row = order[index] ?? 0;
-    if (!matches(store, compiled, row)) continue;
-    const days = store.closingDays[row] ?? Number.NaN;
+  const rows = matchingRows(store, compiled, from, to, order);
+  const closingDays = store.closingDays;
+  for (let index = 0; index < rows.length; index++) {
+    const days = closingDays[rows[index] as number] as number;
     if (Number.isNaN(days)) continue;
     sum += days;
     count += 1;

@@ -85,13 +85,15 @@ export class LeadDictionaries {
     locale: Math.floor((localeFlags as number) / 16),
     flags: (localeFlags as number) % 16,
   }));
-  /** Keyed by product code, then locale code. */
+  /** Keyed by product code, then locale code; code 0 is "no product". */
   readonly productGroups = new Dictionary<ProductGroupEntry>((product, locale) => ({ product: product as number, locale: locale as number }));
   /** The virtual stage code of (stage code × 16 + flags), once worked out. */
   readonly #virtualStageOf: number[] = [];
 
   constructor() {
     this.products.encode(null);
+    // Product group 0 stands for "no product" (product code 0): the scans test the group alone.
+    this.productGroups.encode(0, -1);
   }
 
   virtualStageCode(stage: number, flags: number): number {

@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../../db/database.js';
-import { readLatestSyncGeneration, type DataGeneration } from '../../db/sync-generation.js';
+import { createLatestGenerationReader, type DataGeneration, type LatestGenerationReader } from '../../db/sync-generation.js';
 import { assembleAnalyticsPayload } from '../../domain/analytics-assembly.js';
 import type { LeadKey } from '../../sync/sync-events.js';
 import type { Logger } from '../../logging/logger.js';
@@ -31,6 +31,8 @@ export interface MemoryEngineOptions {
   readonly logger: Logger;
   /** How often to look for a newer successful sync (run by another process); 0 = never. */
   readonly pollMs: number;
+  /** Shared with the analytics service in an application; by default one of its own. */
+  readonly generations?: LatestGenerationReader;
 }
 
 /**
@@ -42,6 +44,7 @@ export interface MemoryEngineOptions {
  */
 export class MemoryAnalyticsEngine implements AnalyticsEngine {
   readonly #options: MemoryEngineOptions;
+  readonly #generations: LatestGenerationReader;
   #store: LeadStore | null = null;
   #refreshing: Promise<void> | null = null;
   /** Keys deleted by syncs of this process that no refresh has applied yet. */
@@ -54,6 +57,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
 
   constructor(options: MemoryEngineOptions) {
     this.#options = options;
+    this.#generations = options.generations ?? createLatestGenerationReader(options.database);
   }
 
   /** Starts the first load in the background, and the poll. */
@@ -73,7 +77,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   }
 
   async compute(plan: Parameters<AnalyticsEngine['compute']>[0], now: number): Promise<EngineResult> {
-    const latest = await readLatestSyncGeneration(this.#options.database.db);
+    const latest = await this.#generations.read();
     const store = this.#store;
     if (store !== null && latest !== null && store.generation?.id === latest.id) {
       return { body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation };
@@ -127,7 +131,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   async #poll(): Promise<void> {
     if (this.#refreshing !== null || this.#closed) return;
     try {
-      const latest = await readLatestSyncGeneration(this.#options.database.db);
+      const latest = await this.#generations.read();
       const store = this.#store;
       if (latest !== null && (store === null || (store.generation?.id ?? 0) < latest.id)) this.#scheduleRefresh();
     } catch (error) {

@@ -87,8 +87,8 @@ export const analyticsPlugin: Plugin<AnalyticsPluginOptions> = {
         },
       },
       async handler(request, h) {
-        const { payload, source } = await analytics.query(analyticsQueryOf(request.query));
-        return h.response(payload).header(SOURCE_HEADER, source).header('cache-control', 'no-store');
+        const { json, source } = await analytics.query(analyticsQueryOf(request.query));
+        return h.response(json).type('application/json; charset=utf-8').header(SOURCE_HEADER, source).header('cache-control', 'no-store');
       },
     });
   },

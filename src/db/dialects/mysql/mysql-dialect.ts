@@ -93,6 +93,9 @@ export const mysqlDialect: SqlDialect = {
     return sql.raw(`on duplicate key update ${updateColumns.map((column) => `${quote(column)} = values(${quote(column)})`).join(', ')}`);
   },
 
+  // Commits on the server are not announced to clients: every read asks.
+  changeProbe: () => null,
+
   withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, (trx) => work({ db: trx, scanRowArrays: null })),
 
   async insertReturningId(query) {

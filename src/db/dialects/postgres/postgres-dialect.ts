@@ -115,6 +115,9 @@ export const postgresDialect: SqlDialect = {
   upsertClause: (keyColumns, updateColumns) =>
     onConflictUpdateClause((identifier) => postgresDialect.quoteIdentifier(identifier), keyColumns, updateColumns),
 
+  // Commits on the server are not announced to clients: every read asks.
+  changeProbe: () => null,
+
   withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, (trx) => work({ db: trx, scanRowArrays: null })),
 
   async insertReturningId(query) {

@@ -31,6 +31,13 @@ export function openSqliteFile(path: string): BetterSqlite3.Database {
   return connection;
 }
 
+/** The single connection behind a Kysely instance of this dialect, for changeProbe. */
+interface PooledConnection {
+  connection: BetterSqlite3.Database | null;
+  probe: BetterSqlite3.Statement | null;
+}
+const pooledConnections = new WeakMap<Kysely<Database>, PooledConnection>();
+
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   // SQLITE_MAX_VARIABLE_NUMBER of the SQLite that better-sqlite3 12 bundles.
@@ -43,9 +50,31 @@ export const sqliteDialect: SqlDialect = {
   },
 
   createKysely({ url }: ConnectionOptions): Kysely<Database> {
-    return new Kysely<Database>({
-      dialect: new SqliteDialect({ database: () => Promise.resolve(openSqliteFile(url)) }),
+    const pooled: PooledConnection = { connection: null, probe: null };
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({
+        database: () => {
+          pooled.connection = openSqliteFile(url);
+          pooled.probe = null;
+          return Promise.resolve(pooled.connection);
+        },
+      }),
     });
+    pooledConnections.set(db, pooled);
+    return db;
+  },
+
+  changeProbe(db) {
+    const pooled = pooledConnections.get(db);
+    if (pooled === undefined) return null;
+    return () => {
+      const { connection } = pooled;
+      // Not opened yet (or closed): a token that matches nothing, so the caller reads.
+      if (connection === null || !connection.open) return `unopened:${Math.random()}`;
+      pooled.probe ??= connection.prepare('select (select data_version from pragma_data_version), total_changes()').raw(true);
+      const [dataVersion, changes] = pooled.probe.get() as [number, number];
+      return `${dataVersion}:${changes}`;
+    };
   },
 
   addAutoIncrementId<T extends string>(table: CreateTableBuilder<T>) {
