@@ -6,8 +6,18 @@ export type DictionaryKey = string | number | null;
  * strings built per row: a load encodes millions). Codes only ever grow, so a store built earlier
  * keeps reading its codes correctly while a refresh adds entries for the next one.
  */
+/**
+ * The codes under one first key: nearly always a single second key (a salesman id has one name, a
+ * locale one rate), compared directly; a map only when there are more.
+ */
+interface CodesOfFirstKey {
+  readonly second: DictionaryKey;
+  readonly code: number;
+  more: Map<DictionaryKey, number> | null;
+}
+
 export class Dictionary<V> {
-  readonly #codes = new Map<DictionaryKey, Map<DictionaryKey, number>>();
+  readonly #codes = new Map<DictionaryKey, CodesOfFirstKey>();
   readonly #values: V[] = [];
 
   /** `make` builds the value of a new key pair: a function defined once, not a closure per row. */
@@ -19,23 +29,22 @@ export class Dictionary<V> {
 
   /** The code of (first, second), added when new. */
   encode(first: DictionaryKey, second: DictionaryKey = null): number {
-    let inner = this.#codes.get(first);
-    if (inner === undefined) {
-      inner = new Map();
-      this.#codes.set(first, inner);
-    }
-    let code = inner.get(second);
-    if (code === undefined) {
-      code = this.#values.length;
-      this.#values.push(this.make(first, second));
-      inner.set(second, code);
-    }
-    return code;
+    const codes = this.#codes.get(first);
+    if (codes !== undefined && codes.second === second) return codes.code;
+    const code = codes?.more?.get(second);
+    if (code !== undefined) return code;
+    const added = this.#values.length;
+    this.#values.push(this.make(first, second));
+    if (codes === undefined) this.#codes.set(first, { second, code: added, more: null });
+    else (codes.more ??= new Map()).set(second, added);
+    return added;
   }
 
   /** The code of (first, second), or -1 when no row ever had it. */
   find(first: DictionaryKey, second: DictionaryKey = null): number {
-    return this.#codes.get(first)?.get(second) ?? -1;
+    const codes = this.#codes.get(first);
+    if (codes === undefined) return -1;
+    return codes.second === second ? codes.code : (codes.more?.get(second) ?? -1);
   }
 
   valueOf(code: number): V {

@@ -107,8 +107,8 @@ export function sameKeyChecksum(a: LeadKeyChecksum, b: LeadKeyChecksum): boolean
 export interface LeadTableReading {
   /** The latest successful sync, read in the same snapshot as the rows. */
   readonly generation: DataGeneration | null;
-  /** Of the whole table. */
-  readonly checksum: LeadKeyChecksum;
+  /** Of the whole table, read in the same snapshot; null after a full read (nothing to check). */
+  readonly checksum: LeadKeyChecksum | null;
 }
 
 async function keyChecksumOf(db: Kysely<Database>): Promise<LeadKeyChecksum> {
@@ -189,11 +189,13 @@ export async function readLeadTable(
 ): Promise<LeadTableReading> {
   const { db, scanRowArrays } = snapshot;
   const generation = await readLatestSyncGeneration(db);
-  const checksum = await keyChecksumOf(db);
-  if (options.syncedSince === undefined) builder.reserve(builder.size + checksum.companies + checksum.prospects);
+  if (options.syncedSince === undefined) {
+    const { leads } = await db.selectFrom('crm_analytics_leads').select((eb) => eb.fn.countAll().as('leads')).executeTakeFirstOrThrow();
+    builder.reserve(builder.size + numberOf(leads));
+  }
   if (scanRowArrays !== null && options.syncedSince === undefined) {
     await scanRowArrays('crm_analytics_leads', SCANNED_COLUMNS, (rows) => addScannedRows(builder, rows));
-    return { generation, checksum };
+    return { generation, checksum: null };
   }
   // Page by record_id within each record type: a plain range on the primary key, which every
   // database walks as an index range (a row-value comparison is not always one).
@@ -210,5 +212,6 @@ export async function readLeadTable(
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  return { generation, checksum };
+  // A full read holds the table's keys by construction; a partial one is checked against them.
+  return { generation, checksum: options.syncedSince === undefined ? null : await keyChecksumOf(db) };
 }

@@ -426,17 +426,21 @@ export class LeadStoreBuilder {
 
     const salesman = permute(this.#salesman, order, n);
     const locale = permute(this.#locale, order, n);
-    const seen = new Map<number, Set<number>>();
+    // Salesman codes per locale code: a bitmap per locale, then lists (few locales, few salesmen).
+    const salesmen = this.dictionaries.salesmen;
+    const locales = this.dictionaries.locales.size;
+    const assigned = salesmen.lookupTable((entry) => entry.id !== null);
+    const present = new Uint8Array(locales * salesmen.size);
     for (let i = 0; i < n; i++) {
-      const code = salesman[i] ?? 0;
-      if (this.dictionaries.salesmen.valueOf(code).id === null) continue;
-      const localeCode = locale[i] ?? 0;
-      let set = seen.get(localeCode);
-      if (set === undefined) seen.set(localeCode, (set = new Set()));
-      set.add(code);
+      const code = salesman[i] as number;
+      if (assigned[code] === 1) present[(locale[i] as number) * salesmen.size + code] = 1;
     }
     const salesmenByLocale: number[][] = [];
-    for (let code = 0; code < this.dictionaries.locales.size; code++) salesmenByLocale.push([...(seen.get(code) ?? [])]);
+    for (let localeCode = 0; localeCode < locales; localeCode++) {
+      const codes: number[] = [];
+      for (let code = 0; code < salesmen.size; code++) if (present[localeCode * salesmen.size + code] === 1) codes.push(code);
+      salesmenByLocale.push(codes);
+    }
 
     return {
       generation,
@@ -467,7 +471,8 @@ export class LeadStoreBuilder {
 
   /** Makes room for `rows` rows in all, so a load of known size never copies its columns to grow. */
   reserve(rows: number): void {
-    while (this.#capacity < rows) this.#grow(rows);
+    if (this.#capacity < rows) this.#grow(rows);
+    if (this.#nameBytes.length < rows * 32) this.#ensureNameRoom(rows * 32 - this.#nameLength);
   }
 
   #nextRow(): number {

@@ -207,7 +207,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
       }
       for (let row = 0; row < changed.size; row++) builder.copyFrom(changed, row);
       const store = builder.build(reading.generation);
-      return sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
+      return reading.checksum !== null && sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
     });
   }
 }

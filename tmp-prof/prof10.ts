@@ -1,0 +1,10 @@
+import { openDatabase } from '../src/db/database.js';
+import { parseDatabaseUrl } from '../src/db/database-url.js';
+import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
+import { createLogger } from '../src/logging/logger.js';
+const h = openDatabase(parseDatabaseUrl('/work/main/data/bench/engine-1000000.sqlite'), { poolSize: 2 });
+const e = new MemoryAnalyticsEngine({ database: h, fallback: { compute: () => { throw new Error('x'); } }, logger: createLogger('silent'), pollMs: 0 });
+const t = performance.now();
+await e.refresh();
+console.log('load', performance.now() - t);
+await h.close();
