@@ -127,6 +127,14 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     await memory.whenIdle();
     expect((await memory.compute(plan, NOW)).generation?.id).toBe(second);
     expect(answered).toHaveLength(3);
+
+    // A sync of this process: until its refresh is done, the previous store answers, labelled so.
+    const third = await insertSyncRun(app.database.db, { watermark: '2026-04-17 12:00' });
+    const refreshing = memory.refreshAfterSync([]);
+    expect((await memory.compute(plan, NOW)).generation?.id).toBe(second);
+    await refreshing;
+    expect((await memory.compute(plan, NOW)).generation?.id).toBe(third);
+    expect(answered).toHaveLength(3);
   });
 
   it('stays equal to the SQL engine through syncs that insert, update and delete leads', async () => {

@@ -50,6 +50,8 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   /** Keys deleted by syncs of this process that no refresh has applied yet. */
   #pendingDeletes: LeadKey[] = [];
   #timer: NodeJS.Timeout | null = null;
+  /** A sync of this process is bringing the store up to date before it returns (see compute). */
+  #catchingUpWithOwnSync = false;
   #closed = false;
   #lastLoadMs: number | null = null;
   #lastRefreshMs: number | null = null;
@@ -79,7 +81,10 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   async compute(plan: Parameters<AnalyticsEngine['compute']>[0], now: number): Promise<EngineResult> {
     const latest = await this.#generations.read();
     const store = this.#store;
-    if (store !== null && latest !== null && store.generation?.id === latest.id) {
+    // While a sync of this process refreshes the store, the run is not over for anyone (its call
+    // returns after the refresh): the store of the run before still answers, labelled as such,
+    // instead of sending every request to SQL for that moment.
+    if (store !== null && latest !== null && (store.generation?.id === latest.id || (this.#catchingUpWithOwnSync && store.generation !== null))) {
       return { body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation };
     }
     if (latest !== null && (store === null || (store.generation?.id ?? 0) < latest.id)) this.#scheduleRefresh();
@@ -94,10 +99,15 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     // Not loaded nor loading (a one-shot command, or no request yet): the first load reads it all.
     if (this.#store === null && this.#refreshing === null) return;
     this.#pendingDeletes.push(...deletedKeys);
-    // A refresh already running may have read the table before this run finished: wait, then refresh.
-    await this.#refreshing?.catch(() => undefined);
-    this.#scheduleRefresh();
-    await this.#refreshing?.catch(() => undefined);
+    this.#catchingUpWithOwnSync = true;
+    try {
+      // A refresh already running may have read the table before this run finished: wait, then refresh.
+      await this.#refreshing?.catch(() => undefined);
+      this.#scheduleRefresh();
+      await this.#refreshing?.catch(() => undefined);
+    } finally {
+      this.#catchingUpWithOwnSync = false;
+    }
   }
 
   /** Loads or refreshes now (when not already doing so) and waits for it: tests and benchmarks. */
