@@ -60,31 +60,94 @@ function compileFilter(store: LeadStore, filter: LeadFilter): CompiledFilter {
   };
 }
 
+/** One condition of a compiled filter on one code column: a lookup table, or else one code. */
+interface Condition {
+  readonly column: Uint32Array;
+  readonly table: Uint8Array | null;
+  readonly code: number;
+}
+
+/** The filter's conditions, the narrowest first (one salesman, stage or product before tier or locale lists). */
+function conditionsOf(store: LeadStore, filter: CompiledFilter): Condition[] {
+  const conditions: Condition[] = [];
+  if (filter.salesmen !== null) conditions.push({ column: store.salesman, table: filter.salesmen, code: -1 });
+  if (filter.virtualStage !== null) conditions.push({ column: store.virtualStage, table: null, code: filter.virtualStage });
+  if (filter.product !== null) conditions.push({ column: store.product, table: null, code: filter.product });
+  if (filter.tiers !== null) conditions.push({ column: store.tier, table: filter.tiers, code: -1 });
+  if (filter.locales !== null) conditions.push({ column: store.locale, table: filter.locales, code: -1 });
+  return conditions;
+}
+
 /**
  * The rows of [from, to) (through `order` when given) that pass every condition of the filter but
- * the date ranges (which the bounds apply), as a list of row numbers. Scanning the filter once,
- * column by column, is what keeps the per-row work of the passes below small.
+ * the date ranges (which the bounds apply), as a list of row numbers: the first condition selects
+ * from the range, each next one narrows the list. Each loop is a plain, monomorphic one (a lookup
+ * table or one code, with or without `order`): this is the hot path of a filtered request.
  */
 function matchingRows(store: LeadStore, filter: CompiledFilter, from: number, to: number, order?: Uint32Array): Uint32Array {
-  const rows = new Uint32Array(to - from);
+  if (filter.nothing) return new Uint32Array(0);
+  const [first, ...others] = conditionsOf(store, filter);
+  const rows = new Uint32Array(Math.max(0, to - from));
   let count = 0;
-  if (filter.nothing) return rows.subarray(0, 0);
-  for (let index = from; index < to; index++) rows[count++] = order ? (order[index] as number) : index;
-  const keep = (column: Uint32Array, accepts: (code: number) => boolean) => {
-    let kept = 0;
-    for (let index = 0; index < count; index++) {
-      const row = rows[index] as number;
-      if (accepts(column[row] as number)) rows[kept++] = row;
-    }
-    count = kept;
-  };
-  const { locales, salesmen, tiers, virtualStage, product } = filter;
-  if (locales !== null) keep(store.locale, (code) => locales[code] === 1);
-  if (salesmen !== null) keep(store.salesman, (code) => salesmen[code] === 1);
-  if (tiers !== null) keep(store.tier, (code) => tiers[code] === 1);
-  if (virtualStage !== null) keep(store.virtualStage, (code) => code === virtualStage);
-  if (product !== null) keep(store.product, (code) => code === product);
+  if (first === undefined) {
+    if (order) rows.set(order.subarray(from, to));
+    else for (let index = from; index < to; index++) rows[index - from] = index;
+    count = to - from;
+  } else if (first.table !== null) {
+    count = order ? selectOrderedByTable(rows, first.column, first.table, order, from, to) : selectByTable(rows, first.column, first.table, from, to);
+  } else {
+    count = order ? selectOrderedByCode(rows, first.column, first.code, order, from, to) : selectByCode(rows, first.column, first.code, from, to);
+  }
+  for (const { column, table, code } of others) count = table !== null ? narrowByTable(rows, count, column, table) : narrowByCode(rows, count, column, code);
   return rows.subarray(0, count);
+}
+
+function selectByTable(rows: Uint32Array, column: Uint32Array, table: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  for (let row = from; row < to; row++) if (table[column[row] as number] === 1) rows[count++] = row;
+  return count;
+}
+
+function selectByCode(rows: Uint32Array, column: Uint32Array, code: number, from: number, to: number): number {
+  let count = 0;
+  for (let row = from; row < to; row++) if (column[row] === code) rows[count++] = row;
+  return count;
+}
+
+function selectOrderedByTable(rows: Uint32Array, column: Uint32Array, table: Uint8Array, order: Uint32Array, from: number, to: number): number {
+  let count = 0;
+  for (let index = from; index < to; index++) {
+    const row = order[index] as number;
+    if (table[column[row] as number] === 1) rows[count++] = row;
+  }
+  return count;
+}
+
+function selectOrderedByCode(rows: Uint32Array, column: Uint32Array, code: number, order: Uint32Array, from: number, to: number): number {
+  let count = 0;
+  for (let index = from; index < to; index++) {
+    const row = order[index] as number;
+    if (column[row] === code) rows[count++] = row;
+  }
+  return count;
+}
+
+function narrowByTable(rows: Uint32Array, count: number, column: Uint32Array, table: Uint8Array): number {
+  let kept = 0;
+  for (let index = 0; index < count; index++) {
+    const row = rows[index] as number;
+    if (table[column[row] as number] === 1) rows[kept++] = row;
+  }
+  return kept;
+}
+
+function narrowByCode(rows: Uint32Array, count: number, column: Uint32Array, code: number): number {
+  let kept = 0;
+  for (let index = 0; index < count; index++) {
+    const row = rows[index] as number;
+    if (column[row] === code) rows[kept++] = row;
+  }
+  return kept;
 }
 
 function hasConditions(filter: CompiledFilter): boolean {
@@ -157,17 +220,20 @@ export function aggregateLeadStore(store: LeadStore, plan: AnalyticsPlan): Analy
   const to = rows ? rows.length : current.to;
 
   const totals = newStageTotals(store);
-  addStageTotals(store, totals, current.from, current.to, rows);
-
   const salesmanLeads = new Float64Array(d.salesmen.size * 4);
   const productLeads = new Float64Array(d.productGroups.size);
   const productCents = new Float64Array(d.productGroups.size);
   const tierLeads = new Float64Array(d.tiers.size);
   const activeRows: number[] = [];
-  const { salesman, flags, productGroup, accountCents, tier } = store;
+  const { salesman, flags, productGroup, accountCents, tier, stageGroup, monthlyShipments } = store;
   const closed = plan.open.openOnly ? WON | LOST : 0;
   for (let index = from; index < to; index++) {
     const row = rows ? (rows[index] as number) : index;
+    const cents = accountCents[row] as number;
+    const stageSlot = (stageGroup[row] as number) * 3;
+    totals[stageSlot] = (totals[stageSlot] as number) + 1;
+    totals[stageSlot + 1] = (totals[stageSlot + 1] as number) + (monthlyShipments[row] as number);
+    totals[stageSlot + 2] = (totals[stageSlot + 2] as number) + cents;
     const rowFlags = flags[row] as number;
     const slot = (salesman[row] as number) * 4 + (rowFlags & (WON | LOST));
     salesmanLeads[slot] = (salesmanLeads[slot] as number) + 1;
@@ -175,7 +241,7 @@ export function aggregateLeadStore(store: LeadStore, plan: AnalyticsPlan): Analy
     // Product group 0 is "no product".
     if (group !== 0) {
       productLeads[group] = (productLeads[group] as number) + 1;
-      productCents[group] = (productCents[group] as number) + (accountCents[row] as number);
+      productCents[group] = (productCents[group] as number) + cents;
     }
     if ((rowFlags & closed) !== 0) continue;
     const tierCode = tier[row] as number;
