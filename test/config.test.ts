@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       http: { host: '127.0.0.1', port: 3000 },
       timezone: 'UTC',
       sync: { batchSize: 500, rollingSize: 10_000, lookbackSeconds: 120, cron: null },
+      analytics: { engine: 'memory', pollMs: 5000 },
       logLevel: 'info',
     });
   });
@@ -41,6 +42,8 @@ describe('loadConfig', () => {
       SYNC_ROLLING_SIZE: '5000',
       SYNC_LOOKBACK_SECONDS: '60',
       SYNC_CRON: '*/5 * * * *',
+      ANALYTICS_ENGINE: 'SQL',
+      ANALYTICS_POLL_MS: '0',
       LOG_LEVEL: 'DEBUG',
     });
     expect(config).toMatchObject({
@@ -49,6 +52,7 @@ describe('loadConfig', () => {
       http: { host: '0.0.0.0', port: 8080 },
       timezone: 'America/Mexico_City',
       sync: { batchSize: 250, rollingSize: 5000, lookbackSeconds: 60, cron: '*/5 * * * *' },
+      analytics: { engine: 'sql', pollMs: 0 },
       logLevel: 'debug',
       auth: { generatedSecretsFile: null },
     });
@@ -74,6 +78,8 @@ describe('loadConfig', () => {
         DATABASE_POOL_SIZE: '1',
         CRM_TIMEZONE: 'Mars/Olympus',
         LOG_LEVEL: 'loud',
+        ANALYTICS_ENGINE: 'gpu',
+        ANALYTICS_POLL_MS: '-1',
         DATABASE_URL: 'oracle://db',
         JWT_SECRET: 'same',
         CRON_JWT_SECRET: 'same',
@@ -87,7 +93,7 @@ describe('loadConfig', () => {
       }
       return '';
     })();
-    for (const name of ['PORT', 'SYNC_BATCH_SIZE', 'DATABASE_POOL_SIZE', 'CRM_TIMEZONE', 'LOG_LEVEL', 'DATABASE_URL', 'CRON_JWT_SECRET']) {
+    for (const name of ['PORT', 'SYNC_BATCH_SIZE', 'DATABASE_POOL_SIZE', 'CRM_TIMEZONE', 'LOG_LEVEL', 'ANALYTICS_ENGINE', 'ANALYTICS_POLL_MS', 'DATABASE_URL', 'CRON_JWT_SECRET']) {
       expect(message).toContain(name);
     }
     expect(message.split('\n')).toHaveLength(1);
