@@ -108,7 +108,18 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     };
     const memory = memoryEngineOn(app.database, countingFallback);
     const plan = planAnalytics({}, 'UTC');
-    // No successful sync yet: whatever is in the table, SQL reads it.
+    // Not started (a one-shot command): it never loads, SQL answers everything.
+    await insertSyncRun(app.database.db, { watermark: '2026-04-17 09:00' });
+    await memory.compute(plan, NOW);
+    await memory.whenIdle();
+    expect(memory.status()).toMatchObject({ state: 'loading', leads: 0 });
+    expect(answered).toEqual(['sql']);
+    await app.database.db.deleteFrom('crm_analytics_sync_log').execute();
+    answered.length = 0;
+
+    // Started (a server): no successful sync yet, so whatever is in the table, SQL reads it.
+    memory.start();
+    await memory.whenIdle();
     expect((await memory.compute(plan, NOW)).generation).toBeNull();
     expect(answered).toEqual(['sql']);
 
@@ -135,6 +146,7 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     await refreshing;
     expect((await memory.compute(plan, NOW)).generation?.id).toBe(third);
     expect(answered).toHaveLength(3);
+    await memory.close();
   });
 
   it('stays equal to the SQL engine through syncs that insert, update and delete leads', async () => {

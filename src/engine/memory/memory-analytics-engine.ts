@@ -53,6 +53,8 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   /** A sync of this process is bringing the store up to date before it returns (see compute). */
   #catchingUpWithOwnSync = false;
   #closed = false;
+  /** Only a serving process loads a store: one-shot commands (sync, snapshots rebuild) answer through SQL. */
+  #started = false;
   #lastLoadMs: number | null = null;
   #lastRefreshMs: number | null = null;
   #lastError: string | null = null;
@@ -64,6 +66,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
 
   /** Starts the first load in the background, and the poll. */
   start(): void {
+    this.#started = true;
     this.#scheduleRefresh();
     if (this.#options.pollMs > 0) {
       this.#timer = setInterval(() => void this.#poll(), this.#options.pollMs);
@@ -87,7 +90,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     if (store !== null && latest !== null && (store.generation?.id === latest.id || (this.#catchingUpWithOwnSync && store.generation !== null))) {
       return { body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation };
     }
-    if (latest !== null && (store === null || (store.generation?.id ?? 0) < latest.id)) this.#scheduleRefresh();
+    if (this.#started && latest !== null && (store === null || (store.generation?.id ?? 0) < latest.id)) this.#scheduleRefresh();
     return this.#options.fallback.compute(plan, now);
   }
 
@@ -110,7 +113,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     }
   }
 
-  /** Loads or refreshes now (when not already doing so) and waits for it: tests and benchmarks. */
+  /** Loads or refreshes now (when not already doing so) and waits for it, started or not: tests and benchmarks. */
   async refresh(): Promise<void> {
     await this.whenIdle();
     this.#scheduleRefresh();
