@@ -72,8 +72,8 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     ...(overrides.syncTestHooks ? { testHooks: overrides.syncTestHooks } : {}),
   });
-  // The memory engine catches up first, so the snapshots below are computed from the new data.
   let backgroundStarted = false;
+  // The memory engine catches up first, so the snapshots below are computed from the new data.
   sync.onCompleted(async (event) => {
     await memoryEngine?.refreshAfterSync(event.deletedKeys);
   });
