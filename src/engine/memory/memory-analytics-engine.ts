@@ -6,8 +6,10 @@ import type { Logger } from '../../logging/logger.js';
 import type { AnalyticsEngine, EngineResult } from '../analytics-engine.js';
 import { aggregateLeadStore } from './lead-store-aggregates.js';
 import { readLeadTable, sameKeyChecksum } from './lead-store-reader.js';
-import { LeadDictionaries, LeadStoreBuilder, keyChecksumOfStore, keyCodeOf, leadKeyCode, storeBytes, type LeadStore } from './lead-store.js';
-import { formatDbDateTime } from '../../db/datetime.js';
+import { LeadDictionaries, LeadStoreBuilder, RECORD_TYPE_CODES, keyChecksumOfStore, storeBytes, type LeadStore } from './lead-store.js';
+
+/** Rows copied from the old store between two turns for requests, during a refresh. */
+const REFRESH_SLICE_ROWS = 100_000;
 
 export type MemoryEngineState = 'loading' | 'serving' | 'failed';
 
@@ -18,6 +20,9 @@ export interface MemoryEngineStatus {
   readonly leads: number;
   readonly storeBytes: number;
   readonly bytesPerLead: number | null;
+  /** Full loads and incremental refreshes done so far. */
+  readonly loads: number;
+  readonly refreshes: number;
   /** Duration of the last full load and of the last refresh, in ms. */
   readonly lastLoadMs: number | null;
   readonly lastRefreshMs: number | null;
@@ -56,6 +61,8 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   /** Only a serving process loads a store: one-shot commands (sync, snapshots rebuild) answer through SQL. */
   #started = false;
   #lastLoadMs: number | null = null;
+  #loads = 0;
+  #refreshes = 0;
   #lastRefreshMs: number | null = null;
   #lastError: string | null = null;
 
@@ -135,6 +142,8 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
       leads: store?.size ?? 0,
       storeBytes: bytes,
       bytesPerLead: store && store.size > 0 ? Math.round(bytes / store.size) : null,
+      loads: this.#loads,
+      refreshes: this.#refreshes,
       lastLoadMs: this.#lastLoadMs,
       lastRefreshMs: this.#lastRefreshMs,
       lastError: this.#lastError,
@@ -181,8 +190,13 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
 
   #swap(store: LeadStore, started: number, kind: 'load' | 'refresh'): void {
     const ms = Math.round(performance.now() - started);
-    if (kind === 'load') this.#lastLoadMs = ms;
-    else this.#lastRefreshMs = ms;
+    if (kind === 'load') {
+      this.#lastLoadMs = ms;
+      this.#loads += 1;
+    } else {
+      this.#lastRefreshMs = ms;
+      this.#refreshes += 1;
+    }
     this.#lastError = null;
     this.#store = store;
     this.#options.logger.info(
@@ -196,31 +210,37 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     return this.#options.database.readSnapshot(async (snapshot) => {
       const builder = new LeadStoreBuilder(new LeadDictionaries(), this.#store?.size ?? 1024);
       const reading = await readLeadTable(snapshot, builder);
-      return builder.build(reading.generation);
+      return await builder.build(reading.generation);
     });
   }
 
   /**
-   * The rows the sync wrote since `generation` (their `synced_at` is at or after its watermark)
-   * replace their old versions; `deletes` are dropped. Null when the result does not hold the
-   * table's keys (another process's sync deleted rows, which only it knew): a full load is due.
+   * The rows written by sync runs after `generation` replace their old versions; `deletes` are
+   * dropped; the rest is copied from the old store, a slice at a time with a turn for requests
+   * between slices. Null when the result does not hold the table's keys (another process's sync
+   * deleted rows, which only it knew): a full load is due.
    */
   async #loadChangedSince(old: LeadStore, generation: DataGeneration, deletes: readonly LeadKey[]): Promise<LeadStore | null> {
     return this.#options.database.readSnapshot(async (snapshot) => {
-      const builder = new LeadStoreBuilder(old.dictionaries, old.size + 1024);
       const fetched = new LeadStoreBuilder(old.dictionaries, 1024);
-      const reading = await readLeadTable(snapshot, fetched, { syncedSince: formatDbDateTime(Date.parse(generation.watermark)) });
-      if (reading.generation === null) return null;
-      const changed = fetched.build(null);
-      const replaced = new Set<number>();
-      for (const key of deletes) replaced.add(keyCodeOf(key.record_type, key.record_id));
-      for (let row = 0; row < changed.size; row++) replaced.add(leadKeyCode(changed.recordType[row] ?? 0, changed.recordId[row] ?? 0));
-      for (let row = 0; row < old.size; row++) {
-        if (!replaced.has(leadKeyCode(old.recordType[row] ?? 0, old.recordId[row] ?? 0))) builder.copyFrom(old, row);
+      const reading = await readLeadTable(snapshot, fetched, { writtenAfterRun: generation.id });
+      if (reading.generation === null || reading.checksum === null) return null;
+      const changed = await fetched.build(null);
+      // Record ids per record type (small integers: a fast Set), of rows replaced or deleted.
+      const replaced: [Set<number>, Set<number>] = [new Set(), new Set()];
+      for (const key of deletes) replaced[RECORD_TYPE_CODES[key.record_type]].add(key.record_id);
+      for (let row = 0; row < changed.size; row++) replaced[changed.recordType[row] as 0 | 1].add(changed.recordId[row] as number);
+      const builder = new LeadStoreBuilder(old.dictionaries, old.size + changed.size);
+      for (let from = 0; from < old.size; from += REFRESH_SLICE_ROWS) {
+        const to = Math.min(old.size, from + REFRESH_SLICE_ROWS);
+        for (let row = from; row < to; row++) {
+          if (!replaced[old.recordType[row] as 0 | 1].has(old.recordId[row] as number)) builder.copyFrom(old, row);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
       }
       for (let row = 0; row < changed.size; row++) builder.copyFrom(changed, row);
-      const store = builder.build(reading.generation);
-      return reading.checksum !== null && sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
+      const store = await builder.build(reading.generation);
+      return sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
     });
   }
 }
