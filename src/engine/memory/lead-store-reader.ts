@@ -109,7 +109,10 @@ export function sameKeyChecksum(a: LeadKeyChecksum, b: LeadKeyChecksum): boolean
 export interface LeadTableReading {
   /** The latest successful sync, read in the same snapshot as the rows. */
   readonly generation: DataGeneration | null;
-  /** Of the whole table, read in the same snapshot; null after a full read (nothing to check). */
+  /**
+   * Of the whole table, read in the same snapshot; null after a full read (nothing to check) and
+   * when a partial read gave up (more than `mostChangedRows` changed: load everything instead).
+   */
   readonly checksum: LeadKeyChecksum | null;
 }
 
@@ -191,7 +194,7 @@ function addScannedRows(builder: LeadStoreBuilder, rows: readonly (readonly unkn
 export async function readLeadTable(
   snapshot: ReadSnapshot,
   builder: LeadStoreBuilder,
-  options: { readonly writtenAfterRun?: number } = {},
+  options: { readonly writtenAfterRun?: number; readonly mostChangedRows?: number } = {},
 ): Promise<LeadTableReading> {
   const { db, scanRowArrays } = snapshot;
   const generation = await readLatestSyncGeneration(db);
@@ -213,6 +216,8 @@ export async function readLeadTable(
       .select(['record_type', 'record_id'])
       .where('synced_at', '>', (eb) => eb.selectFrom('crm_analytics_sync_log').select('started_at').where('id', '=', runId))
       .execute();
+    // After a full build elsewhere every row changed: reading them by key would be slower than a load.
+    if (options.mostChangedRows !== undefined && keys.length > options.mostChangedRows) return { generation, checksum: null };
     for (const type of RECORD_TYPES) {
       const ids = keys.filter((key) => key.record_type === type).map((key) => numberOf(key.record_id));
       ids.sort((a, b) => a - b);

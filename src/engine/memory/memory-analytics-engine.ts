@@ -218,12 +218,13 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
    * The rows written by sync runs after `generation` replace their old versions; `deletes` are
    * dropped; the rest is copied from the old store, a slice at a time with a turn for requests
    * between slices. Null when the result does not hold the table's keys (another process's sync
-   * deleted rows, which only it knew): a full load is due.
+   * deleted rows, which only it knew) or when most rows changed (a full build elsewhere): a full
+   * load is due.
    */
   async #loadChangedSince(old: LeadStore, generation: DataGeneration, deletes: readonly LeadKey[]): Promise<LeadStore | null> {
     return this.#options.database.readSnapshot(async (snapshot) => {
       const fetched = new LeadStoreBuilder(old.dictionaries, 1024);
-      const reading = await readLeadTable(snapshot, fetched, { writtenAfterRun: generation.id });
+      const reading = await readLeadTable(snapshot, fetched, { writtenAfterRun: generation.id, mostChangedRows: Math.max(10_000, old.size / 4) });
       if (reading.generation === null || reading.checksum === null) return null;
       const changed = await fetched.build(null);
       // Record ids per record type (small integers: a fast Set), of rows replaced or deleted.
