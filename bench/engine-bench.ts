@@ -14,26 +14,23 @@
  * size and bytes per lead come from its own status. HTTP runs autocannon here against the server
  * process, whose RSS is read from /proc once its store is loaded.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApplication, type Application } from '../src/app/application.js';
 import { issueAdminToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/config.js';
-import { migrateToLatest } from '../src/db/migrations/migrate.js';
 import { readLatestSyncGeneration } from '../src/db/sync-generation.js';
-import { isCrmEmpty } from '../src/demo/seed-demo-crm.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
 import { presetRange, todayInZone } from '../src/domain/presets.js';
 import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createLogger } from '../src/logging/logger.js';
+import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,7 +48,6 @@ const memoryRuns = Number(args['memory-runs']);
 const connections = Number(args.connections);
 const duration = Number(args.duration);
 const port = Number(args.port);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(0));
@@ -87,15 +83,7 @@ function queryString(query: AnalyticsQuery): string {
 /** The CRM of one size: seeded and synced once, kept for later runs. */
 async function prepare(leads: number, env: Record<string, string>): Promise<Application> {
   const app = createApplication(loadConfig(env), { logger: createLogger('warn') });
-  await migrateToLatest(app.database, { sourceSchema: true });
-  if (await isCrmEmpty(app.database)) {
-    say(`  seeding ${n(leads)} leads (once; kept in data/bench/)…`);
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    execFileSync(process.execPath, ['--import', tsx, `${ROOT}src/cli/run.ts`, 'seed', '--leads', String(leads)], {
-      env: { ...process.env, ...env },
-      stdio: 'inherit',
-    });
-  }
+  await seedBenchCrmOnce(app, env, leads);
   if ((await readLatestSyncGeneration(app.database.db)) === null) {
     say('  building crm_analytics_leads (once)…');
     await app.sync.run();
@@ -144,10 +132,9 @@ async function http(base: string, path: string, authorization: string): Promise<
   return autocannon({ url: `${base}${path}`, connections, duration, headers: { authorization } });
 }
 
-mkdirSync(`${ROOT}data/bench`, { recursive: true });
 for (const leads of sizes) {
   const env = {
-    DATABASE_URL: `${ROOT}data/bench/engine-${leads}.sqlite`,
+    DATABASE_URL: await benchDatabaseUrl('engine', 'sqlite', leads),
     JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
     CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
     ANALYTICS_ENGINE: 'memory',

@@ -17,25 +17,20 @@
  * servers). The server runs from dist/ (`npm run bench:load` builds first) with LOG_LEVEL=info, its
  * log written to data/bench/load-server.log.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { createApplication } from '../src/app/application.js';
 import { issueAdminToken, issueCronToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/config.js';
 import { databaseNow } from '../src/db/database-clock.js';
-import { migrateToLatest } from '../src/db/migrations/migrate.js';
-import { isCrmEmpty } from '../src/demo/seed-demo-crm.js';
 import { presetRange, todayInZone } from '../src/domain/presets.js';
 import { createLogger } from '../src/logging/logger.js';
+import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,34 +50,11 @@ const duration = Number(args.duration);
 const syncEveryMs = Number(args['sync-every']) * 1000;
 const changesPerSync = Number(args.changes);
 const port = Number(args.port);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
-async function databaseUrl(): Promise<string> {
-  const name = `crm_bench_load_${leads}`;
-  if (dialect === 'sqlite') return `${ROOT}data/bench/load-${leads}.sqlite`;
-  if (dialect === 'mysql') {
-    const admin = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
-    const connection = await mysql.createConnection(admin);
-    await connection.query(`create database if not exists \`${name}\` character set utf8mb4 collate utf8mb4_bin`);
-    await connection.end();
-    return Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
-  }
-  if (dialect === 'postgres') {
-    const admin = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) await client.query(`create database "${name}"`);
-    await client.end();
-    return Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
-  }
-  throw new Error(`--dialect must be sqlite, mysql or postgres, got "${dialect}"`);
-}
-
 const env = {
-  DATABASE_URL: await databaseUrl(),
+  DATABASE_URL: await benchDatabaseUrl('load', dialect, leads),
   JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
   CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
   HOST: '127.0.0.1',
@@ -94,15 +66,7 @@ const app = createApplication(loadConfig(env), { logger: createLogger('warn') })
 const db = app.database.db;
 
 // ---- the CRM, seeded once, built once ----------------------------------------------------------
-await migrateToLatest(app.database, { sourceSchema: true });
-if (await isCrmEmpty(app.database)) {
-  say(`seeding ${n(leads)} leads (once; kept for later runs)…`);
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  execFileSync(process.execPath, ['--import', tsx, `${ROOT}src/cli/run.ts`, 'seed', '--leads', String(leads)], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: 'inherit',
-  });
-}
+await seedBenchCrmOnce(app, env, leads);
 const initial = await app.sync.run();
 say(`initial sync: ${initial.skipped ? 'skipped' : `${initial.fullBuild ? 'full build' : 'incremental'}, ${n(initial.upsertedCount)} leads upserted in ${(initial.durationMs / 1000).toFixed(1)} s`}`);
 const leadCount = Number((await db.selectFrom('crm_analytics_leads').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);

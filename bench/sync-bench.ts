@@ -11,20 +11,14 @@
  * servers of BENCH_MYSQL_URL / BENCH_POSTGRES_URL (default: the test servers). Each run empties
  * the service's tables first, so the first sync is a full build.
  */
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { createApplication } from '../src/app/application.js';
 import { loadConfig } from '../src/config/config.js';
 import { databaseNow } from '../src/db/database-clock.js';
-import { migrateToLatest } from '../src/db/migrations/migrate.js';
-import { isCrmEmpty } from '../src/demo/seed-demo-crm.js';
 import { createLogger } from '../src/logging/logger.js';
 import type { SyncResult } from '../src/sync/sync-events.js';
+import { benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,32 +32,9 @@ const leads = Number(args.leads);
 const dirty = Number(args.dirty);
 const rolling = Number(args.rolling);
 const dialect = args.dialect;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED_NOW = '2026-06-01T00:00:00Z';
 
-async function databaseUrl(): Promise<string> {
-  const name = `crm_bench_sync_${leads}`;
-  if (dialect === 'sqlite') return `${ROOT}data/bench/sync-${leads}.sqlite`;
-  if (dialect === 'mysql') {
-    const admin = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
-    const connection = await mysql.createConnection(admin);
-    await connection.query(`create database if not exists \`${name}\` character set utf8mb4 collate utf8mb4_bin`);
-    await connection.end();
-    return Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
-  }
-  if (dialect === 'postgres') {
-    const admin = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) await client.query(`create database "${name}"`);
-    await client.end();
-    return Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
-  }
-  throw new Error(`--dialect must be sqlite, mysql or postgres, got "${dialect}"`);
-}
-
-const url = await databaseUrl();
+const url = await benchDatabaseUrl('sync', dialect, leads);
 const env = {
   DATABASE_URL: url,
   JWT_SECRET: 'bench-admin-secret',
@@ -76,15 +47,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 try {
-  await migrateToLatest(app.database, { sourceSchema: true });
-  if (await isCrmEmpty(app.database)) {
-    say(`seeding ${leads.toLocaleString('en-US')} leads (once; kept for later runs)…`);
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    execFileSync(process.execPath, ['--import', tsx, `${ROOT}src/cli/run.ts`, 'seed', '--leads', String(leads), '--now', SEED_NOW], {
-      env: { ...process.env, ...env },
-      stdio: 'inherit',
-    });
-  }
+  await seedBenchCrmOnce(app, env, leads, ['--now', SEED_NOW]);
   for (const table of ['crm_analytics_leads', 'crm_analytics_sync_log', 'crm_analytics_locks'] as const) {
     await app.database.db.deleteFrom(table).execute();
   }
