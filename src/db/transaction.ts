@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { ReadSnapshot } from './dialect.js';
 import type { Database } from './schema.js';
 
 /**
@@ -28,9 +29,14 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Transac
 }
 
 /**
- * `work` inside a read-only, repeatable-read transaction: every statement sees the state of the
- * first (MySQL's consistent read, PostgreSQL's snapshot).
+ * `work` on a read snapshot that is a read-only, repeatable-read transaction of the pool: every
+ * statement sees the state of the first (MySQL's consistent read, PostgreSQL's snapshot). Rows
+ * are read through Kysely (no row-array scan).
  */
-export function inReadOnlySnapshot<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
+export function inReadOnlySnapshot<T>(db: Kysely<Database>, work: (snapshot: ReadSnapshot) => Promise<T>): Promise<T> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute((trx) => work({ db: trx, scanRowArrays: null }));
 }

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { parseDbDateTime } from '../../db/datetime.js';
+import { nullableNumberFromDriver, numberFromDriver } from '../../db/driver-numbers.js';
 import type { Database, DbDateTime } from '../../db/schema.js';
 import { readLatestSyncGeneration, type DataGeneration } from '../../db/sync-generation.js';
 import { RECORD_TYPES, type RecordType } from '../../domain/lead.js';
 import type { ReadSnapshot } from '../../db/dialect.js';
-import { LOST, RECHARGE, SHIPMENT, WON, type LeadStoreBuilder, type LeadValues } from './lead-store.js';
+import { LOST, RECHARGE, SHIPMENT, WON, type LeadKeyChecksum, type LeadStoreBuilder, type LeadValues } from './lead-store.js';
 
 /** Rows per query: bounded memory for the row objects, and the event loop gets a turn between pages. */
 const PAGE_ROWS = 20_000;
@@ -34,15 +35,6 @@ const LEAD_COLUMNS = [
   'created_at',
 ] as const;
 
-/** Drivers give DECIMAL and BIGINT as strings, the rest as numbers. */
-function numberOf(value: unknown): number {
-  return typeof value === 'number' ? value : Number(value);
-}
-
-function nullableNumberOf(value: unknown): number | null {
-  return value === null || value === undefined ? null : numberOf(value);
-}
-
 const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
 
 /**
@@ -58,7 +50,7 @@ export function accountCentsOf(value: unknown): number {
       return match[1] === '-' ? -magnitude : magnitude;
     }
   }
-  const scaled = numberOf(value) * 100;
+  const scaled = numberFromDriver(value) * 100;
   return scaled < 0 ? -Math.floor(-scaled + 0.5) : Math.floor(scaled + 0.5);
 }
 
@@ -68,42 +60,26 @@ function leadValuesOf(row: LeadRecord): LeadValues {
   const wonAt = row.won_at === null ? Number.NaN : parseDbDateTime(row.won_at as DbDateTime);
   return {
     recordType: row.record_type as RecordType,
-    recordId: numberOf(row.record_id),
+    recordId: numberFromDriver(row.record_id),
     name: row.name as string,
-    salesmanId: nullableNumberOf(row.salesman_id),
+    salesmanId: nullableNumberFromDriver(row.salesman_id),
     salesmanName: row.salesman_name as string | null,
-    localeId: numberOf(row.locale_id),
-    localeRate: numberOf(row.locale_rate),
-    tier: nullableNumberOf(row.tier),
+    localeId: numberFromDriver(row.locale_id),
+    localeRate: numberFromDriver(row.locale_rate),
+    tier: nullableNumberFromDriver(row.tier),
     stageName: row.stage_name as string,
     stageColor: row.stage_color as string,
     product: row.product as string | null,
-    monthlyShipments: numberOf(row.monthly_shipments),
+    monthlyShipments: numberFromDriver(row.monthly_shipments),
     accountCents: accountCentsOf(row.account_value),
-    isWon: numberOf(row.is_won),
-    isLost: numberOf(row.is_lost),
-    hasShipment: numberOf(row.has_shipment),
-    hasRecharge: numberOf(row.has_recharge),
+    isWon: numberFromDriver(row.is_won),
+    isLost: numberFromDriver(row.is_lost),
+    hasShipment: numberFromDriver(row.has_shipment),
+    hasRecharge: numberFromDriver(row.has_recharge),
     wonAt,
-    closingDays: row.closing_days === null ? Number.NaN : numberOf(row.closing_days),
+    closingDays: row.closing_days === null ? Number.NaN : numberFromDriver(row.closing_days),
     createdAt: parseDbDateTime(row.created_at as DbDateTime),
   };
-}
-
-/**
- * Rows and Σ record_id per record type: two sets of keys that differ by deletions and insertions
- * of as many rows almost never have the same sums, so a store whose checksum equals the table's
- * holds the table's keys.
- */
-export interface LeadKeyChecksum {
-  readonly companies: number;
-  readonly companyIds: number;
-  readonly prospects: number;
-  readonly prospectIds: number;
-}
-
-export function sameKeyChecksum(a: LeadKeyChecksum, b: LeadKeyChecksum): boolean {
-  return a.companies === b.companies && a.companyIds === b.companyIds && a.prospects === b.prospects && a.prospectIds === b.prospectIds;
 }
 
 export interface LeadTableReading {
@@ -124,10 +100,10 @@ async function keyChecksumOf(db: Kysely<Database>): Promise<LeadKeyChecksum> {
     .execute();
   const of = (type: RecordType) => rows.find((row) => row.record_type === type);
   return {
-    companies: numberOf(of('company')?.leads ?? 0),
-    companyIds: numberOf(of('company')?.ids ?? 0),
-    prospects: numberOf(of('prospect')?.leads ?? 0),
-    prospectIds: numberOf(of('prospect')?.ids ?? 0),
+    companies: numberFromDriver(of('company')?.leads ?? 0),
+    companyIds: numberFromDriver(of('company')?.ids ?? 0),
+    prospects: numberFromDriver(of('prospect')?.leads ?? 0),
+    prospectIds: numberFromDriver(of('prospect')?.ids ?? 0),
   };
 }
 
@@ -201,7 +177,7 @@ export async function readLeadTable(
   const partial = options.writtenAfterRun !== undefined;
   if (!partial) {
     const { leads } = await db.selectFrom('crm_analytics_leads').select((eb) => eb.fn.countAll().as('leads')).executeTakeFirstOrThrow();
-    builder.reserve(builder.size + numberOf(leads));
+    builder.reserve(builder.size + numberFromDriver(leads));
   }
   if (scanRowArrays !== null && !partial) {
     await scanRowArrays('crm_analytics_leads', SCANNED_COLUMNS, (rows) => addScannedRows(builder, rows));
@@ -219,7 +195,7 @@ export async function readLeadTable(
     // After a full build elsewhere every row changed: reading them by key would be slower than a load.
     if (options.mostChangedRows !== undefined && keys.length > options.mostChangedRows) return { generation, checksum: null };
     for (const type of RECORD_TYPES) {
-      const ids = keys.filter((key) => key.record_type === type).map((key) => numberOf(key.record_id));
+      const ids = keys.filter((key) => key.record_type === type).map((key) => numberFromDriver(key.record_id));
       ids.sort((a, b) => a - b);
       for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
         const slice = ids.slice(start, start + IDS_PER_QUERY);
@@ -246,7 +222,7 @@ export async function readLeadTable(
       for (const row of rows) builder.add(leadValuesOf(row));
       const last = rows.at(-1);
       if (last === undefined || rows.length < PAGE_ROWS) break;
-      afterId = numberOf(last.record_id);
+      afterId = numberFromDriver(last.record_id);
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

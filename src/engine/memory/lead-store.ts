@@ -62,9 +62,8 @@ export const SHIPMENT = 4;
 export const RECHARGE = 8;
 
 /** Record types sort as their names do ('company' < 'prospect'), so codes order rows like SQL. */
-const RECORD_TYPE_CODES: Record<RecordType, 0 | 1> = { company: 0, prospect: 1 };
+export const RECORD_TYPE_CODES: Record<RecordType, 0 | 1> = { company: 0, prospect: 1 };
 export const RECORD_TYPE_OF_CODE: readonly RecordType[] = ['company', 'prospect'];
-export { RECORD_TYPE_CODES };
 
 /**
  * The dictionaries of every encoded column. One set lives as long as the engine's stores are built
@@ -187,8 +186,24 @@ export function lowerBound(sorted: Float64Array, value: number, order?: Uint32Ar
   return low;
 }
 
-/** Rows and Σ record_id per record type, as LeadKeyChecksum (./lead-store-reader.ts) counts them in the table. */
-export function keyChecksumOfStore(store: LeadStore): { companies: number; companyIds: number; prospects: number; prospectIds: number } {
+/**
+ * Rows and Σ record_id per record type: two sets of keys that differ by deletions and insertions
+ * of as many rows almost never have the same sums, so a store whose checksum equals the table's
+ * holds the table's keys.
+ */
+export interface LeadKeyChecksum {
+  readonly companies: number;
+  readonly companyIds: number;
+  readonly prospects: number;
+  readonly prospectIds: number;
+}
+
+export function sameKeyChecksum(a: LeadKeyChecksum, b: LeadKeyChecksum): boolean {
+  return a.companies === b.companies && a.companyIds === b.companyIds && a.prospects === b.prospects && a.prospectIds === b.prospectIds;
+}
+
+/** The key checksum of a store (the reader counts the table's in SQL). */
+export function keyChecksumOfStore(store: LeadStore): LeadKeyChecksum {
   const checksum = { companies: 0, companyIds: 0, prospects: 0, prospectIds: 0 };
   for (let row = 0; row < store.size; row++) {
     const id = store.recordId[row] ?? 0;

@@ -5,8 +5,8 @@ import type { LeadKey } from '../../sync/sync-events.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AnalyticsEngine, EngineResult } from '../analytics-engine.js';
 import { aggregateLeadStore } from './lead-store-aggregates.js';
-import { readLeadTable, sameKeyChecksum } from './lead-store-reader.js';
-import { LeadDictionaries, LeadStoreBuilder, RECORD_TYPE_CODES, keyChecksumOfStore, storeBytes, type LeadStore } from './lead-store.js';
+import { readLeadTable } from './lead-store-reader.js';
+import { LeadDictionaries, LeadStoreBuilder, RECORD_TYPE_CODES, keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from './lead-store.js';
 
 /** Rows copied from the old store between two turns for requests, during a refresh. */
 const REFRESH_SLICE_ROWS = 100_000;
@@ -97,7 +97,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     if (store !== null && latest !== null && (store.generation?.id === latest.id || (this.#catchingUpWithOwnSync && store.generation !== null))) {
       return { body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation };
     }
-    if (this.#started && latest !== null && (store === null || (store.generation?.id ?? 0) < latest.id)) this.#scheduleRefresh();
+    if (this.#started && this.#isBehind(latest)) this.#scheduleRefresh();
     return this.#options.fallback.compute(plan, now);
   }
 
@@ -153,12 +153,15 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   async #poll(): Promise<void> {
     if (this.#refreshing !== null || this.#closed) return;
     try {
-      const latest = await this.#generations.read();
-      const store = this.#store;
-      if (latest !== null && (store === null || (store.generation?.id ?? 0) < latest.id)) this.#scheduleRefresh();
+      if (this.#isBehind(await this.#generations.read())) this.#scheduleRefresh();
     } catch (error) {
       this.#options.logger.warn({ err: error }, 'memory engine: could not read the latest sync generation');
     }
+  }
+
+  /** Whether a successful sync exists that the store (if any) does not reflect yet. */
+  #isBehind(latest: DataGeneration | null): boolean {
+    return latest !== null && (this.#store === null || (this.#store.generation?.id ?? 0) < latest.id);
   }
 
   #scheduleRefresh(): void {

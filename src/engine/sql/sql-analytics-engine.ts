@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { parseDbDateTime } from '../../db/datetime.js';
+import { nullableNumberFromDriver, numberFromDriver } from '../../db/driver-numbers.js';
 import type { Database } from '../../db/schema.js';
 import { readLatestSyncGeneration } from '../../db/sync-generation.js';
 import type {
@@ -15,19 +16,6 @@ import { ACTIVE_LEADS_LIMIT } from '../../domain/analytics-payload.js';
 import type { AnalyticsPlan, LeadFilter } from '../../domain/analytics-plan.js';
 import { computeWith, type AggregateReading, type AnalyticsEngine } from '../analytics-engine.js';
 import { leadFilterCondition } from './lead-filter-sql.js';
-
-/**
- * Drivers hand aggregates over as numbers, or as strings (a DECIMAL, a bigint): both are read as
- * numbers; SQL NULL (a SUM over no rows) is 0.
- */
-function toNumber(value: unknown): number {
-  if (value === null || value === undefined) return 0;
-  return typeof value === 'number' ? value : Number(value);
-}
-
-function toNullableNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : toNumber(value);
-}
 
 /**
  * Σ account_value in whole cents: `round(account_value * 100)` is exact on MySQL's and
@@ -81,15 +69,15 @@ async function stageGroups(db: Kysely<Database>, filter: LeadFilter): Promise<St
     .groupBy(['is_lost', 'is_won', 'has_recharge', 'has_shipment', 'stage_name', 'locale_rate'])
     .execute();
   return rows.map((row) => ({
-    is_lost: toNumber(row.is_lost),
-    is_won: toNumber(row.is_won),
-    has_recharge: toNumber(row.has_recharge),
-    has_shipment: toNumber(row.has_shipment),
+    is_lost: numberFromDriver(row.is_lost),
+    is_won: numberFromDriver(row.is_won),
+    has_recharge: numberFromDriver(row.has_recharge),
+    has_shipment: numberFromDriver(row.has_shipment),
     stage_name: row.stage_name,
-    rate: toNumber(row.locale_rate),
-    leads: toNumber(row.leads),
-    shipments: toNumber(row.shipments),
-    cents: toNumber(row.cents),
+    rate: numberFromDriver(row.locale_rate),
+    leads: numberFromDriver(row.leads),
+    shipments: numberFromDriver(row.shipments),
+    cents: numberFromDriver(row.cents),
   }));
 }
 
@@ -100,11 +88,11 @@ async function salesmanGroups(db: Kysely<Database>, filter: LeadFilter): Promise
     .groupBy(['salesman_id', 'salesman_name', 'is_lost', 'is_won'])
     .execute();
   return rows.map((row) => ({
-    salesman_id: toNullableNumber(row.salesman_id),
+    salesman_id: nullableNumberFromDriver(row.salesman_id),
     salesman_name: row.salesman_name,
-    is_lost: toNumber(row.is_lost),
-    is_won: toNumber(row.is_won),
-    leads: toNumber(row.leads),
+    is_lost: numberFromDriver(row.is_lost),
+    is_won: numberFromDriver(row.is_won),
+    leads: numberFromDriver(row.leads),
   }));
 }
 
@@ -114,7 +102,7 @@ async function tierGroups(db: Kysely<Database>, filter: LeadFilter): Promise<Tie
     .select((eb) => eb.fn.countAll().as('leads'))
     .groupBy('tier')
     .execute();
-  return rows.map((row) => ({ tier: toNullableNumber(row.tier), leads: toNumber(row.leads) }));
+  return rows.map((row) => ({ tier: nullableNumberFromDriver(row.tier), leads: numberFromDriver(row.leads) }));
 }
 
 async function productGroups(db: Kysely<Database>, filter: LeadFilter): Promise<ProductGroup[]> {
@@ -127,7 +115,7 @@ async function productGroups(db: Kysely<Database>, filter: LeadFilter): Promise<
   return rows.flatMap((row) =>
     row.product === null
       ? []
-      : [{ product: row.product, rate: toNumber(row.locale_rate), leads: toNumber(row.leads), cents: toNumber(row.cents) }],
+      : [{ product: row.product, rate: numberFromDriver(row.locale_rate), leads: numberFromDriver(row.leads), cents: numberFromDriver(row.cents) }],
   );
 }
 
@@ -135,7 +123,7 @@ async function closingDays(db: Kysely<Database>, filter: LeadFilter): Promise<{ 
   const row = await leads(db, filter)
     .select((eb) => [eb.fn.sum('closing_days').as('sum'), eb.fn.count('closing_days').as('count')])
     .executeTakeFirst();
-  return { sum: toNumber(row?.sum), count: toNumber(row?.count) };
+  return { sum: numberFromDriver(row?.sum), count: numberFromDriver(row?.count) };
 }
 
 async function executives(db: Kysely<Database>, filter: LeadFilter): Promise<ExecutiveRow[]> {
@@ -144,7 +132,7 @@ async function executives(db: Kysely<Database>, filter: LeadFilter): Promise<Exe
     .select(['salesman_id', 'salesman_name'])
     .distinct()
     .execute();
-  return rows.flatMap((row) => (row.salesman_id === null ? [] : [{ id: toNumber(row.salesman_id), name: row.salesman_name }]));
+  return rows.flatMap((row) => (row.salesman_id === null ? [] : [{ id: numberFromDriver(row.salesman_id), name: row.salesman_name }]));
 }
 
 async function activeLeads(db: Kysely<Database>, filter: LeadFilter): Promise<ActiveLeadRow[]> {
@@ -170,16 +158,16 @@ async function activeLeads(db: Kysely<Database>, filter: LeadFilter): Promise<Ac
     .execute();
   return rows.map((row) => ({
     record_type: row.record_type,
-    record_id: toNumber(row.record_id),
+    record_id: numberFromDriver(row.record_id),
     name: row.name,
     salesman_name: row.salesman_name,
-    tier: toNullableNumber(row.tier),
+    tier: nullableNumberFromDriver(row.tier),
     stage_name: row.stage_name,
     stage_color: row.stage_color,
-    is_lost: toNumber(row.is_lost),
-    is_won: toNumber(row.is_won),
-    has_recharge: toNumber(row.has_recharge),
-    has_shipment: toNumber(row.has_shipment),
+    is_lost: numberFromDriver(row.is_lost),
+    is_won: numberFromDriver(row.is_won),
+    has_recharge: numberFromDriver(row.has_recharge),
+    has_shipment: numberFromDriver(row.has_shipment),
     created_at: parseDbDateTime(row.created_at),
   }));
 }

@@ -96,7 +96,7 @@ export const mysqlDialect: SqlDialect = {
   // Commits on the server are not announced to clients: every read asks.
   changeProbe: () => null,
 
-  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, (trx) => work({ db: trx, scanRowArrays: null })),
+  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, work),
 
   async insertReturningId(query) {
     const result = await query.executeTakeFirstOrThrow();

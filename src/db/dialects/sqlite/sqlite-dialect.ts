@@ -117,7 +117,7 @@ export const sqliteDialect: SqlDialect = {
 
   async withReadSnapshot(db, { url }, work) {
     // An in-memory database exists only on its own connection: read it there.
-    if (url === ':memory:') return inReadOnlySnapshot(db, (trx) => work({ db: trx, scanRowArrays: null }));
+    if (url === ':memory:') return inReadOnlySnapshot(db, work);
     // The pool's single connection serves the API: a long read gets a connection of its own,
     // and WAL gives it a stable snapshot from its first read to the end of its transaction.
     const connection = openSqliteFile(url);
