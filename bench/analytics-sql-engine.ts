@@ -26,7 +26,8 @@ import { presetRange, todayInZone } from '../src/domain/presets.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createServer } from '../src/http/server.js';
 import { createLogger } from '../src/logging/logger.js';
-import { rebuildCrmAnalyticsSnapshots } from '../src/snapshots/rebuild-snapshots-job.js';
+import { syncLog } from '../src/sync/sync-log.js';
+import { rebuildCrmAnalyticsSnapshots } from '../src/analytics/rebuild-snapshots-job.js';
 
 const { values } = parseArgs({
   options: {
@@ -121,7 +122,7 @@ try {
 
   process.stdout.write(`SQL engine on ${app.database.dialect.name}, ${leadCount.toLocaleString('en-US')} leads, ${runs} runs each\n`);
   // The unfiltered all-time payload straight from the engine: through HTTP it would be a snapshot after the first call.
-  const engine = createSqlAnalyticsEngine(app.database.db);
+  const engine = createSqlAnalyticsEngine(app.database.db, syncLog);
   const allTime: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const started = performance.now();
@@ -140,7 +141,7 @@ try {
     process.stdout.write(`  ${label.padEnd(36)} ${statistics(samples)}\n`);
   }
   const rebuildStarted = performance.now();
-  await rebuildCrmAnalyticsSnapshots(app);
+  await rebuildCrmAnalyticsSnapshots(app.analytics);
   process.stdout.write(`  ${'rebuild of the four presets'.padEnd(36)} ${(performance.now() - rebuildStarted).toFixed(0).padStart(6)} ms\n`);
   const snapshotSamples: number[] = [];
   for (let run = 0; run < runs; run += 1) {

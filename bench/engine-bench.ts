@@ -23,7 +23,7 @@ import autocannon from 'autocannon';
 import { createApplication, type Application } from '../src/app/application.js';
 import { issueAdminToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/config.js';
-import { readLatestSyncGeneration } from '../src/db/sync-generation.js';
+import { syncLog } from '../src/sync/sync-log.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
 import { presetRange, todayInZone } from '../src/domain/presets.js';
@@ -84,7 +84,7 @@ function queryString(query: AnalyticsQuery): string {
 async function prepare(leads: number, env: Record<string, string>): Promise<Application> {
   const app = createApplication(loadConfig(env), { logger: createLogger('warn') });
   await seedBenchCrmOnce(app, env, leads);
-  if ((await readLatestSyncGeneration(app.database.db)) === null) {
+  if ((await syncLog.latestGeneration(app.database.db)) === null) {
     say('  building crm_analytics_leads (once)…');
     await app.sync.run();
   }
@@ -170,7 +170,7 @@ for (const leads of sizes) {
       ['tier+stage (all time)', { tiers: [1, 2, 3], stage: 'negociacion' }],
       ['product (all time)', { product: 'packageContent.electronics' }],
     ];
-    const sqlEngine = createSqlAnalyticsEngine(app.database.db);
+    const sqlEngine = createSqlAnalyticsEngine(app.database.db, syncLog);
     say(`engine time per request, ms (SQL: ${sqlRuns} runs, memory: ${memoryRuns} runs, after one warm-up each)`);
     say(`  ${'case'.padEnd(24)} ${'SQL p50'.padStart(9)} ${'SQL p95'.padStart(9)} ${'memory p50'.padStart(11)} ${'memory p95'.padStart(11)}`);
     for (const [name, query] of cases) {

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createServer } from '../src/http/server.js';
-import { rebuildCrmAnalyticsSnapshots } from '../src/snapshots/rebuild-snapshots-job.js';
-import { snapshotCacheKey } from '../src/snapshots/snapshot-key.js';
+import { rebuildCrmAnalyticsSnapshots } from '../src/analytics/rebuild-snapshots-job.js';
+import { snapshotCacheKey } from '../src/analytics/snapshot-key.js';
 import {
   bodyOf,
   clearAnalytics,
@@ -16,6 +16,7 @@ import {
   leadRow,
   payloadOf,
 } from './support/analytics-fixtures.js';
+import { syncLog } from '../src/sync/sync-log.js';
 import { runCli } from './support/run-cli.js';
 import { TEST_CRON_JWT_SECRET, TEST_JWT_SECRET, createTestApplication, testDialects, type TestApplication } from './support/test-application.js';
 
@@ -74,7 +75,7 @@ describe.each(testDialects())('snapshots on $dialect', (target) => {
     const generation = await insertSyncRun(app.database.db, { watermark: '2026-04-17 11:58' });
     await insertSyncRun(app.database.db, { status: 'failed', watermark: '2026-04-17 11:59' });
 
-    const report = await rebuildCrmAnalyticsSnapshots(app);
+    const report = await rebuildCrmAnalyticsSnapshots(app.analytics);
     expect(report.generation).toBe(generation);
     expect(report.built.map(({ preset, startDate, endDate }) => [preset, startDate, endDate])).toStrictEqual([
       ['last30', '2026-03-18', '2026-04-17'],
@@ -100,7 +101,7 @@ describe.each(testDialects())('snapshots on $dialect', (target) => {
     expect(served.meta).toStrictEqual({ source: 'snapshot', computed_at: '2026-04-17T12:00:00.000Z', data_as_of: '2026-04-17T11:58:00.000Z' });
 
     // The snapshot holds exactly what live computation gives for the same data and instant.
-    const live = await createSqlAnalyticsEngine(app.database.db).compute(
+    const live = await createSqlAnalyticsEngine(app.database.db, syncLog).compute(
       planAnalytics({ dateRange: { startDate: '2026-03-18', endDate: '2026-04-17' } }, 'UTC'),
       now,
     );
@@ -110,7 +111,7 @@ describe.each(testDialects())('snapshots on $dialect', (target) => {
 
   it('serves live once a newer sync has run, until the rebuild', async () => {
     await insertSyncRun(app.database.db, { watermark: '2026-04-17 10:00' });
-    await rebuildCrmAnalyticsSnapshots(app);
+    await rebuildCrmAnalyticsSnapshots(app.analytics);
     const query = 'startDate=2026-04-01&endDate=2026-04-17';
     expect((await getAnalytics(server, query)).headers['x-analytics-source']).toBe('snapshot');
 
@@ -127,7 +128,7 @@ describe.each(testDialects())('snapshots on $dialect', (target) => {
     expect(payloadOf(afterSync).meta.data_as_of).toBe('2026-04-17T11:00:00.000Z');
     expect(bodyOf(afterSync).kpis.total_leads.current).toBe(2);
 
-    const report = await rebuildCrmAnalyticsSnapshots(app);
+    const report = await rebuildCrmAnalyticsSnapshots(app.analytics);
     // the presets are replaced in place; the localeIds=1 snapshot of the old generation goes
     expect(report.removed).toBe(1);
     const rebuilt = await getAnalytics(server, query);
@@ -153,7 +154,7 @@ describe.each(testDialects())('snapshots on $dialect', (target) => {
 
   it('computes interactive filters live, always', async () => {
     await insertSyncRun(app.database.db, { watermark: '2026-04-17 10:00' });
-    await rebuildCrmAnalyticsSnapshots(app);
+    await rebuildCrmAnalyticsSnapshots(app.analytics);
     for (const filter of ['salesman=5', 'tier=1', 'stage=won', 'product=x']) {
       for (let attempt = 0; attempt < 2; attempt += 1) {
         const response = await getAnalytics(server, `startDate=2026-03-18&endDate=2026-04-17&${filter}`);
@@ -171,13 +172,13 @@ describe.each(testDialects())('snapshots on $dialect', (target) => {
       expect(response.headers['x-analytics-source']).toBe('live');
       expect(payloadOf(response).meta.data_as_of).toBeNull();
     }
-    expect(await rebuildCrmAnalyticsSnapshots(app)).toStrictEqual({ generation: null, built: [], removed: 0 });
+    expect(await rebuildCrmAnalyticsSnapshots(app.analytics)).toStrictEqual({ generation: null, built: [], removed: 0 });
     expect(await snapshotRows()).toHaveLength(0);
   });
 
   it('keeps serving a snapshot of the latest successful sync while new data waits for the next one', async () => {
     await insertSyncRun(app.database.db, { watermark: '2026-04-17 10:00' });
-    await rebuildCrmAnalyticsSnapshots(app);
+    await rebuildCrmAnalyticsSnapshots(app.analytics);
     await insertLeads(app.database.db, [leadRow({ id: 9, created: '2026-04-17 01:00' })]);
     await insertSyncRun(app.database.db, { status: 'running', watermark: '2026-04-17 11:00' });
     const response = await getAnalytics(server, 'startDate=2026-04-01&endDate=2026-04-17');
@@ -194,7 +195,7 @@ describe.each(testDialects())('snapshots on $dialect', (target) => {
   ] as const)('at %s the rebuild builds the presets of that day, served as snapshots', async (clock, expected) => {
     now = instant(clock);
     await insertSyncRun(app.database.db, { watermark: '2026-04-17 10:00' });
-    const report = await rebuildCrmAnalyticsSnapshots(app);
+    const report = await rebuildCrmAnalyticsSnapshots(app.analytics);
     expect(report.built.map(({ preset, startDate, endDate }) => [preset, startDate, endDate])).toStrictEqual(expected);
     for (const [, startDate, endDate] of expected) {
       const response = await getAnalytics(server, `startDate=${startDate}&endDate=${endDate}`);
@@ -209,7 +210,7 @@ describe.each(testDialects())('snapshots on $dialect', (target) => {
     });
     try {
       await insertSyncRun(zoned.database.db, { watermark: '2026-04-01 02:00' });
-      const report = await rebuildCrmAnalyticsSnapshots(zoned);
+      const report = await rebuildCrmAnalyticsSnapshots(zoned.analytics);
       expect(report.built.map(({ preset, startDate, endDate }) => [preset, startDate, endDate])).toStrictEqual([
         ['last30', '2026-03-01', '2026-03-31'],
         ['1m', '2026-03-01', '2026-03-31'],

@@ -9,6 +9,8 @@ import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-eng
 import { accountCentsOf } from '../src/engine/memory/lead-store-reader.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createLogger } from '../src/logging/logger.js';
+import { createLatestGenerationReader } from '../src/sync/latest-generation-reader.js';
+import { syncLog } from '../src/sync/sync-log.js';
 import { NOW, leadsArb, queryArb } from './support/analytics-arbitraries.js';
 import { clearAnalytics, insertLeads, insertSyncRun } from './support/analytics-fixtures.js';
 import { applyVisibleChange, crmArbitrary, visibleChange, type VisibleChange } from './support/crm-arbitraries.js';
@@ -45,7 +47,7 @@ const EDGE_QUERIES: AnalyticsQuery[] = [
 ];
 
 function memoryEngineOn(database: DatabaseHandle, fallback: AnalyticsEngine = NO_FALLBACK): MemoryAnalyticsEngine {
-  return new MemoryAnalyticsEngine({ database, fallback, logger: createLogger('silent'), pollMs: 0 });
+  return new MemoryAnalyticsEngine({ database, fallback, logger: createLogger('silent'), pollMs: 0, generations: createLatestGenerationReader(database), syncLog });
 }
 
 describe('accountCentsOf', () => {
@@ -70,7 +72,7 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     app = await createTestApplication(target, {
       env: { ANALYTICS_ENGINE: 'memory', SYNC_LOOKBACK_SECONDS: '0', SYNC_ROLLING_SIZE: '3', SYNC_BATCH_SIZE: '7' },
     });
-    sqlEngine = createSqlAnalyticsEngine(app.database.db);
+    sqlEngine = createSqlAnalyticsEngine(app.database.db, syncLog);
   });
   afterAll(async () => app.dispose());
 
@@ -194,7 +196,14 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     await app.sync.run();
 
     const other = openDatabase(app.scratch.location, { poolSize: 2 });
-    const polling = new MemoryAnalyticsEngine({ database: other, fallback: NO_FALLBACK, logger: createLogger('silent'), pollMs: 50 });
+    const polling = new MemoryAnalyticsEngine({
+      database: other,
+      fallback: NO_FALLBACK,
+      logger: createLogger('silent'),
+      pollMs: 50,
+      generations: createLatestGenerationReader(other),
+      syncLog,
+    });
     try {
       polling.start();
       await waitFor(() => polling.status().state === 'serving');

@@ -1,13 +1,15 @@
+import { createAnalyticsService, type AnalyticsService } from '../analytics/analytics-service.js';
+import { rebuildCrmAnalyticsSnapshots } from '../analytics/rebuild-snapshots-job.js';
+import { createSnapshotRepository } from '../analytics/snapshot-repository.js';
 import type { AppConfig } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
-import { createLatestGenerationReader } from '../db/sync-generation.js';
-import { createPipelineStageCatalog, type PipelineStageCatalog } from '../engine/sql/pipeline-stage-catalog.js';
 import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { createAnalyticsService, type AnalyticsService } from '../snapshots/analytics-service.js';
-import { rebuildCrmAnalyticsSnapshots } from '../snapshots/rebuild-snapshots-job.js';
-import { createSnapshotRepository } from '../snapshots/snapshot-repository.js';
+import { createHealthService, type HealthService } from '../operations/health-service.js';
+import { createReferenceService, type ReferenceService } from '../reference/reference-service.js';
+import { createLatestGenerationReader } from '../sync/latest-generation-reader.js';
+import { syncLog } from '../sync/sync-log.js';
 import { SyncService, type SyncTestHooks } from '../sync/sync-service.js';
 
 /** Milliseconds since the epoch; injected so tests can fix "now". */
@@ -15,7 +17,8 @@ export type Clock = () => number;
 
 /**
  * The composition root: configuration, the database and the services built on them. The CLI and
- * the HTTP server both start from one of these; tests build one per database.
+ * the HTTP server both start from one of these; tests build one per database. Each service owns
+ * its tables (docs/architecture.md); this is the one place that wires them together.
  */
 export interface Application {
   readonly config: AppConfig;
@@ -24,12 +27,14 @@ export interface Application {
   readonly clock: Clock;
   /** The analytics payload: snapshots for presets, live for the rest (SPEC §5–6). */
   readonly analytics: AnalyticsService;
-  /** Names of `crm_stages`, cached briefly, for the `stage` parameter. */
-  readonly pipelineStages: PipelineStageCatalog;
+  /** The CRM's reference tables: stage names for the `stage` parameter, the dashboard's filter options. */
+  readonly reference: ReferenceService;
   /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
   readonly sync: SyncService;
   /** The in-memory engine when ANALYTICS_ENGINE=memory (its status shows on /health); null with sql. */
   readonly memoryEngine: MemoryAnalyticsEngine | null;
+  /** What `GET /health` reports. */
+  readonly health: HealthService;
   /**
    * Starts what a serving process keeps doing in the background: the memory engine's load and its
    * poll for syncs run elsewhere. One-shot commands (sync, snapshots rebuild) do without.
@@ -52,11 +57,11 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     overrides.database ?? openDatabase(config.database.location, { poolSize: config.database.poolSize });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? Date.now;
-  const sqlEngine = createSqlAnalyticsEngine(database.db);
+  const sqlEngine = createSqlAnalyticsEngine(database.db, syncLog);
   const generations = createLatestGenerationReader(database);
   const memoryEngine =
     config.analytics.engine === 'memory'
-      ? new MemoryAnalyticsEngine({ database, fallback: sqlEngine, logger, pollMs: config.analytics.pollMs, generations })
+      ? new MemoryAnalyticsEngine({ database, fallback: sqlEngine, logger, pollMs: config.analytics.pollMs, generations, syncLog })
       : null;
   const analytics = createAnalyticsService({
     generations,
@@ -79,7 +84,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
   });
   // SPEC §6: the preset snapshots are rebuilt after every successful sync, in run order.
   sync.onCompleted(async () => {
-    await rebuildCrmAnalyticsSnapshots({ analytics });
+    await rebuildCrmAnalyticsSnapshots(analytics);
   });
   let closing: Promise<void> | undefined;
   return {
@@ -88,9 +93,10 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     clock,
     analytics,
-    pipelineStages: createPipelineStageCatalog(database.db),
+    reference: createReferenceService(database.db, { timezone: config.timezone }),
     sync,
     memoryEngine,
+    health: createHealthService(database, () => (memoryEngine ? { kind: 'memory', ...memoryEngine.status() } : { kind: 'sql' })),
     startBackgroundWork() {
       if (backgroundStarted) return;
       backgroundStarted = true;

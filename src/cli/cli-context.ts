@@ -12,9 +12,8 @@ export const say = (message: string): void => {
  * database. One-shot commands log only warnings: they print what they did themselves.
  */
 export async function withApplication<T>(work: (app: Application) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logLevel = process.env.LOG_LEVEL === undefined ? 'warn' : config.logLevel;
-  const app = createApplication(config, { logger: createLogger(logLevel) });
+  const config = loadConfig(undefined, { defaultLogLevel: 'warn' });
+  const app = createApplication(config, { logger: createLogger(config.logLevel) });
   try {
     return await work(app);
   } finally {

@@ -93,7 +93,7 @@ interface ValidatedEnv {
   CORS_ORIGINS?: string[];
   ANALYTICS_ENGINE: AnalyticsEngineKind;
   ANALYTICS_POLL_MS: number;
-  LOG_LEVEL: LogLevel;
+  LOG_LEVEL?: LogLevel;
 }
 
 const envSchema = Joi.object<ValidatedEnv>({
@@ -134,8 +134,7 @@ const envSchema = Joi.object<ValidatedEnv>({
   ANALYTICS_POLL_MS: integer(0, 24 * 3600 * 1000, 5000),
   LOG_LEVEL: Joi.string()
     .lowercase()
-    .valid(...LOG_LEVELS)
-    .default('info'),
+    .valid(...LOG_LEVELS),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true, errors: { wrap: { label: false } } });
@@ -143,6 +142,8 @@ const envSchema = Joi.object<ValidatedEnv>({
 export interface LoadConfigOptions {
   /** Where generated development secrets live; tests point this at a temporary file. */
   readonly devSecretsFile?: string;
+  /** The level when LOG_LEVEL is unset (default `info`): one-shot commands print their own lines and log only warnings. */
+  readonly defaultLogLevel?: LogLevel;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -229,6 +230,6 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       cron: value.SYNC_CRON ?? null,
     },
     analytics: { engine: value.ANALYTICS_ENGINE, pollMs: value.ANALYTICS_POLL_MS },
-    logLevel: value.LOG_LEVEL,
+    logLevel: value.LOG_LEVEL ?? options.defaultLogLevel ?? 'info',
   });
 }

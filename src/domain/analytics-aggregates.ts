@@ -4,7 +4,7 @@ import type { RecordType } from './lead.js';
  * What an analytics engine hands to `assembleAnalyticsPayload`: plain counts and sums over the
  * lead sets of an `AnalyticsPlan`, grouped by the columns the rules need. No rounding, no
  * sorting, no labels, no virtual stage: those rules live once, in the domain assembly, so every
- * engine (SQL today, in-memory later) gives the same payload for the same leads.
+ * engine (SQL and in-memory) gives the same payload for the same leads.
  *
  * Money travels as whole cents of local currency per locale rate, never as a USD double summed
  * by the database: integer sums are exact on every dialect, and the domain turns them into USD in

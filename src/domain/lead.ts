@@ -6,6 +6,12 @@ export type RecordType = 'company' | 'prospect';
 
 export const RECORD_TYPES: readonly RecordType[] = ['company', 'prospect'];
 
+/** The key of one lead: one row of `crm_analytics_leads`. */
+export interface LeadKey {
+  readonly record_type: RecordType;
+  readonly record_id: number;
+}
+
 export interface Lead {
   readonly record_type: RecordType;
   readonly record_id: number;

@@ -65,21 +65,11 @@ export async function createServer(app: Application, options: ServerOptions = {}
     plugin: authPlugin,
     options: { jwtSecret: app.config.auth.jwtSecret, cronJwtSecret: app.config.auth.cronJwtSecret },
   });
-  const memoryEngine = app.memoryEngine;
-  await server.register({
-    plugin: healthPlugin,
-    options: {
-      db: app.database.db,
-      engineStatus: () => (memoryEngine ? { kind: 'memory', ...memoryEngine.status() } : { kind: 'sql' }),
-    },
-  });
-  await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.pipelineStages } });
+  await server.register({ plugin: healthPlugin, options: { health: app.health } });
+  await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.reference.pipelineStages } });
   await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
   await server.register({ plugin: syncPlugin, options: { sync: app.sync } });
-  await server.register({
-    plugin: filterOptionsPlugin,
-    options: { db: app.database.db, timezone: app.config.timezone },
-  });
+  await server.register({ plugin: filterOptionsPlugin, options: { reference: app.reference } });
   // Last: its catch-all route only answers what no API route matched.
   await server.register({
     plugin: dashboardPlugin,

@@ -4,7 +4,7 @@ import type { SqlDialect } from '../db/dialect.js';
 import type { Database, DbDateTime } from '../db/schema.js';
 import type { RecordType } from '../domain/lead.js';
 import { LEAD_COLUMNS, LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS, type LeadRow } from './lead-source-queries.js';
-import type { LeadKey } from './sync-events.js';
+import type { LeadKey } from '../domain/lead.js';
 
 type Db = Kysely<Database>;
 

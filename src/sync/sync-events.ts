@@ -1,10 +1,4 @@
-import type { RecordType } from '../domain/lead.js';
-
-/** The key of one row of `crm_analytics_leads`. */
-export interface LeadKey {
-  readonly record_type: RecordType;
-  readonly record_id: number;
-}
+import type { LeadKey } from '../domain/lead.js';
 
 /** What a successful sync run tells the listeners that keep derived data in step (snapshots, engines). */
 export interface SyncCompletedEvent {
@@ -14,8 +8,6 @@ export interface SyncCompletedEvent {
   readonly watermark: string;
   /** The run rebuilt every lead: treat everything as changed. The key lists may then be empty. */
   readonly fullBuild: boolean;
-  /** Rows the run wrote (dirty and rolling leads that qualify), whether or not a value changed. */
-  readonly upsertedKeys: readonly LeadKey[];
   /** Rows the run deleted because their record no longer qualifies or no longer exists. */
   readonly deletedKeys: readonly LeadKey[];
 }

@@ -18,7 +18,8 @@ import {
   nonQualifyingLeadKeys,
   upsertLeadRowsFrom,
 } from './leads-table.js';
-import type { LeadKey, SyncCompletedEvent, SyncCounts, SyncListener, SyncResult } from './sync-events.js';
+import type { LeadKey } from '../domain/lead.js';
+import type { SyncCompletedEvent, SyncCounts, SyncListener, SyncResult } from './sync-events.js';
 import { finishRunFailed, finishRunOk, latestOkWatermark, markInterruptedRuns, startRun } from './sync-log.js';
 
 /** The name of the lock that keeps runs one at a time across every process sharing the database. */
@@ -157,7 +158,6 @@ export class SyncService {
       runId,
       watermark,
       fullBuild,
-      upsertedKeys: run.upsertedKeys,
       deletedKeys: run.deletedKeys,
     });
     return { skipped: false, runId, fullBuild, watermark, durationMs, ...run.counts };
@@ -188,7 +188,6 @@ interface SyncRunContext {
 /** The steps of one run (SPEC §7 steps 3–6), and what they counted. */
 class SyncRun {
   counts: SyncCounts = { dirtyCount: 0, rollingCount: 0, upsertedCount: 0, deletedCount: 0 };
-  readonly upsertedKeys: LeadKey[] = [];
   readonly deletedKeys: LeadKey[] = [];
   #chunkIndex = 0;
 
@@ -246,10 +245,9 @@ class SyncRun {
       await this.#inChunk(
         false,
         (trx) => this.#syncChunk(trx, chunk),
-        ({ upserted, deleted }) => {
-          this.upsertedKeys.push(...upserted);
+        ({ upsertedCount, deleted }) => {
           this.deletedKeys.push(...deleted);
-          this.#count({ upsertedCount: upserted.length, deletedCount: deleted.length });
+          this.#count({ upsertedCount, deletedCount: deleted.length });
         },
       );
     }
@@ -280,9 +278,9 @@ class SyncRun {
    * upsert of the leads that qualify), then delete the chunk's rows that this chunk did not write:
    * their records no longer qualify.
    */
-  async #syncChunk(trx: Kysely<Database>, chunk: readonly LeadKey[]): Promise<{ upserted: LeadKey[]; deleted: LeadKey[] }> {
+  async #syncChunk(trx: Kysely<Database>, chunk: readonly LeadKey[]): Promise<{ upsertedCount: number; deleted: LeadKey[] }> {
     const { dialect, syncedAt } = this.context;
-    const upserted: LeadKey[] = [];
+    let upsertedCount = 0;
     const deleted: LeadKey[] = [];
     for (const type of RECORD_TYPES) {
       const ids = chunk.filter((key) => key.record_type === type).map((key) => key.record_id);
@@ -290,10 +288,10 @@ class SyncRun {
       await upsertLeadRowsFrom(trx, dialect, leadsQuery(type, trx, dialect, { ids }, syncedAt));
       const { written, stale } = await chunkRowsBySyncedAt(trx, type, ids, syncedAt);
       await deleteLeadRows(trx, type, stale);
-      for (const record_id of written) upserted.push({ record_type: type, record_id });
+      upsertedCount += written.length;
       for (const record_id of stale) deleted.push({ record_type: type, record_id });
     }
-    return { upserted, deleted };
+    return { upsertedCount, deleted };
   }
 
   /**

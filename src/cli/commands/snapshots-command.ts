@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { rebuildCrmAnalyticsSnapshots } from '../../snapshots/rebuild-snapshots-job.js';
+import { rebuildCrmAnalyticsSnapshots } from '../../analytics/rebuild-snapshots-job.js';
 import { say, withApplication } from '../cli-context.js';
 
 export function registerSnapshotsCommand(program: Command): void {
@@ -10,7 +10,7 @@ export function registerSnapshotsCommand(program: Command): void {
     .description('build the last30, 1m, 3m and 6m snapshots for the latest successful sync')
     .action(async () => {
       await withApplication(async (app) => {
-        const report = await rebuildCrmAnalyticsSnapshots(app);
+        const report = await rebuildCrmAnalyticsSnapshots(app.analytics);
         if (report.generation === null) {
           say('no successful sync yet: nothing to build (run `crm-analytics sync` first)');
           return;

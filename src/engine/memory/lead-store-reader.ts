@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import { parseDbDateTime } from '../../db/datetime.js';
 import { nullableNumberFromDriver, numberFromDriver } from '../../db/driver-numbers.js';
 import type { Database, DbDateTime } from '../../db/schema.js';
-import { readLatestSyncGeneration, type DataGeneration } from '../../db/sync-generation.js';
+import type { DataGeneration } from '../../domain/data-generation.js';
 import { RECORD_TYPES, type RecordType } from '../../domain/lead.js';
 import type { ReadSnapshot } from '../../db/dialect.js';
+import type { SyncLogReads } from '../analytics-engine.js';
 import { LOST, RECHARGE, SHIPMENT, WON, type LeadKeyChecksum, type LeadStoreBuilder, type LeadValues } from './lead-store.js';
 
 /** Rows per query: bounded memory for the row objects, and the event loop gets a turn between pages. */
@@ -165,15 +166,16 @@ function addScannedRows(builder: LeadStoreBuilder, rows: readonly (readonly unkn
  *
  * A run writes `synced_at` = its `started_at`, and runs follow one another under the sync lock, so
  * the rows of later runs (failed ones included) are exactly those with a later `synced_at`. The
- * bound is the logged `started_at` itself, compared in SQL: no formatting can shift it.
+ * bound is the logged `started_at` text itself, bound as read: no formatting can shift it.
  */
 export async function readLeadTable(
   snapshot: ReadSnapshot,
+  syncLog: SyncLogReads,
   builder: LeadStoreBuilder,
   options: { readonly writtenAfterRun?: number; readonly mostChangedRows?: number } = {},
 ): Promise<LeadTableReading> {
   const { db, scanRowArrays } = snapshot;
-  const generation = await readLatestSyncGeneration(db);
+  const generation = await syncLog.latestGeneration(db);
   const partial = options.writtenAfterRun !== undefined;
   if (!partial) {
     const { leads } = await db.selectFrom('crm_analytics_leads').select((eb) => eb.fn.countAll().as('leads')).executeTakeFirstOrThrow();
@@ -186,11 +188,13 @@ export async function readLeadTable(
   if (options.writtenAfterRun !== undefined) {
     // The keys first, through the synced_at index; then the rows by primary key, a slice of ids at
     // a time. (Filtering a primary-key walk by synced_at read the whole table: 0.8 s at 1,000,000.)
-    const runId = options.writtenAfterRun;
+    const runStartedAt = await syncLog.runStartedAt(db, options.writtenAfterRun);
+    // The run's log row is gone (never, short of someone editing the log): load everything instead.
+    if (runStartedAt === null) return { generation, checksum: null };
     const keys = await db
       .selectFrom('crm_analytics_leads')
       .select(['record_type', 'record_id'])
-      .where('synced_at', '>', (eb) => eb.selectFrom('crm_analytics_sync_log').select('started_at').where('id', '=', runId))
+      .where('synced_at', '>', runStartedAt)
       .execute();
     // After a full build elsewhere every row changed: reading them by key would be slower than a load.
     if (options.mostChangedRows !== undefined && keys.length > options.mostChangedRows) return { generation, checksum: null };

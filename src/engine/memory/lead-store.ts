@@ -1,4 +1,4 @@
-import type { DataGeneration } from '../../db/sync-generation.js';
+import type { DataGeneration } from '../../domain/data-generation.js';
 import type { RecordType } from '../../domain/lead.js';
 import { virtualStageOf } from '../../domain/virtual-stage.js';
 import { Dictionary } from './dictionary.js';

@@ -1,9 +1,9 @@
 import type { DatabaseHandle } from '../../db/database.js';
-import { createLatestGenerationReader, type DataGeneration, type LatestGenerationReader } from '../../db/sync-generation.js';
 import { assembleAnalyticsPayload } from '../../domain/analytics-assembly.js';
-import type { LeadKey } from '../../sync/sync-events.js';
+import type { DataGeneration, LatestGenerationReader } from '../../domain/data-generation.js';
+import type { LeadKey } from '../../domain/lead.js';
 import type { Logger } from '../../logging/logger.js';
-import type { AnalyticsEngine, EngineResult } from '../analytics-engine.js';
+import type { AnalyticsEngine, EngineResult, SyncLogReads } from '../analytics-engine.js';
 import { aggregateLeadStore } from './lead-store-aggregates.js';
 import { readLeadTable } from './lead-store-reader.js';
 import { LeadDictionaries, LeadStoreBuilder, RECORD_TYPE_CODES, keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from './lead-store.js';
@@ -36,8 +36,10 @@ export interface MemoryEngineOptions {
   readonly logger: Logger;
   /** How often to look for a newer successful sync (run by another process); 0 = never. */
   readonly pollMs: number;
-  /** Shared with the analytics service in an application; by default one of its own. */
-  readonly generations?: LatestGenerationReader;
+  /** The latest successful sync, shared with the analytics service in an application. */
+  readonly generations: LatestGenerationReader;
+  /** The sync log's reads, run inside the store's read snapshot. */
+  readonly syncLog: SyncLogReads;
 }
 
 /**
@@ -68,7 +70,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
 
   constructor(options: MemoryEngineOptions) {
     this.#options = options;
-    this.#generations = options.generations ?? createLatestGenerationReader(options.database);
+    this.#generations = options.generations;
   }
 
   /** Starts the first load in the background, and the poll. */
@@ -88,8 +90,8 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     await this.#refreshing?.catch(() => undefined);
   }
 
-  async compute(plan: Parameters<AnalyticsEngine['compute']>[0], now: number): Promise<EngineResult> {
-    const latest = await this.#generations.read();
+  async compute(plan: Parameters<AnalyticsEngine['compute']>[0], now: number, known?: DataGeneration | null): Promise<EngineResult> {
+    const latest = known === undefined ? await this.#generations.read() : known;
     const store = this.#store;
     // While a sync of this process refreshes the store, the run is not over for anyone (its call
     // returns after the refresh): the store of the run before still answers, labelled as such,
@@ -212,7 +214,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   async #loadAll(): Promise<LeadStore> {
     return this.#options.database.readSnapshot(async (snapshot) => {
       const builder = new LeadStoreBuilder(new LeadDictionaries(), this.#store?.size ?? 1024);
-      const reading = await readLeadTable(snapshot, builder);
+      const reading = await readLeadTable(snapshot, this.#options.syncLog, builder);
       return await builder.build(reading.generation);
     });
   }
@@ -227,7 +229,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   async #loadChangedSince(old: LeadStore, generation: DataGeneration, deletes: readonly LeadKey[]): Promise<LeadStore | null> {
     return this.#options.database.readSnapshot(async (snapshot) => {
       const fetched = new LeadStoreBuilder(old.dictionaries, 1024);
-      const reading = await readLeadTable(snapshot, fetched, { writtenAfterRun: generation.id, mostChangedRows: Math.max(10_000, old.size / 4) });
+      const reading = await readLeadTable(snapshot, this.#options.syncLog, fetched, { writtenAfterRun: generation.id, mostChangedRows: Math.max(10_000, old.size / 4) });
       if (reading.generation === null || reading.checksum === null) return null;
       const changed = await fetched.build(null);
       // Record ids per record type (small integers: a fast Set), of rows replaced or deleted.

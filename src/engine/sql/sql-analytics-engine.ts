@@ -2,7 +2,6 @@ import { sql, type Kysely } from 'kysely';
 import { parseDbDateTime } from '../../db/datetime.js';
 import { nullableNumberFromDriver, numberFromDriver } from '../../db/driver-numbers.js';
 import type { Database } from '../../db/schema.js';
-import { readLatestSyncGeneration } from '../../db/sync-generation.js';
 import type {
   ActiveLeadRow,
   AnalyticsAggregates,
@@ -14,7 +13,9 @@ import type {
 } from '../../domain/analytics-aggregates.js';
 import { ACTIVE_LEADS_LIMIT } from '../../domain/analytics-payload.js';
 import type { AnalyticsPlan, LeadFilter } from '../../domain/analytics-plan.js';
-import { computeWith, type AggregateReading, type AnalyticsEngine } from '../analytics-engine.js';
+import { assembleAnalyticsPayload } from '../../domain/analytics-assembly.js';
+import type { DataGeneration } from '../../domain/data-generation.js';
+import type { AnalyticsEngine, SyncLogReads } from '../analytics-engine.js';
 import { leadFilterCondition } from './lead-filter-sql.js';
 
 /**
@@ -31,18 +32,26 @@ const CENTS = sql<number>`sum(round(crm_analytics_leads.account_value * 100))`;
  * inside one read-only, repeatable-read transaction (so every figure, and the generation, come from
  * the same state of the table) and lets the domain assemble the payload.
  */
-export function createSqlAnalyticsEngine(db: Kysely<Database>): AnalyticsEngine {
-  return computeWith((plan) =>
-    db
-      .transaction()
-      .setIsolationLevel('repeatable read')
-      .setAccessMode('read only')
-      .execute((trx) => readAggregates(trx, plan)),
-  );
+export function createSqlAnalyticsEngine(db: Kysely<Database>, syncLog: Pick<SyncLogReads, 'latestGeneration'>): AnalyticsEngine {
+  return {
+    async compute(plan, now) {
+      // The generation is read in the same transaction as the figures, whatever the caller knows.
+      const { aggregates, generation } = await db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute((trx) => readAggregates(trx, plan, syncLog));
+      return { body: assembleAnalyticsPayload(aggregates, now), generation };
+    },
+  };
 }
 
-async function readAggregates(db: Kysely<Database>, plan: AnalyticsPlan): Promise<AggregateReading> {
-  const generation = await readLatestSyncGeneration(db);
+async function readAggregates(
+  db: Kysely<Database>,
+  plan: AnalyticsPlan,
+  syncLog: Pick<SyncLogReads, 'latestGeneration'>,
+): Promise<{ aggregates: AnalyticsAggregates; generation: DataGeneration | null }> {
+  const generation = await syncLog.latestGeneration(db);
   const current = await stageGroups(db, plan.current);
   const previous = plan.previous === null ? null : await stageGroups(db, plan.previous);
   const aggregates: AnalyticsAggregates = {

@@ -2,8 +2,8 @@ import Boom from '@hapi/boom';
 import type { Lifecycle, Plugin, Request } from '@hapi/hapi';
 import Joi from 'joi';
 import { ADMIN_STRATEGY, CRM_MENU_PERMISSION } from '../../auth/tokens.js';
-import type { PipelineStageCatalog } from '../../engine/sql/pipeline-stage-catalog.js';
-import type { AnalyticsService } from '../../snapshots/analytics-service.js';
+import type { PipelineStageCatalog } from '../../reference/pipeline-stage-catalog.js';
+import type { AnalyticsService } from '../../analytics/analytics-service.js';
 import {
   analyticsPayloadSchema,
   analyticsQueryOf,

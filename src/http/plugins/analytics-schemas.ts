@@ -15,7 +15,7 @@ import {
   type Parsed,
 } from '../../domain/analytics-query.js';
 import { TIER_LABELS } from '../../domain/analytics-payload.js';
-import type { PipelineStageCatalog } from '../../engine/sql/pipeline-stage-catalog.js';
+import type { PipelineStageCatalog } from '../../reference/pipeline-stage-catalog.js';
 
 /**
  * Joi schemas of `GET /prospects/client-analytics`: the query parameters (SPEC §4; the rules

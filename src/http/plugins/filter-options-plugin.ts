@@ -1,18 +1,14 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
-import type { Kysely } from 'kysely';
 import { ADMIN_STRATEGY, CRM_MENU_PERMISSION } from '../../auth/tokens.js';
-import { readFilterOptions } from '../../db/filter-options-repository.js';
-import type { Database } from '../../db/schema.js';
+import type { ReferenceService } from '../../reference/reference-service.js';
 
 export interface FilterOptionsPluginOptions {
-  readonly db: Kysely<Database>;
-  readonly timezone: string;
+  readonly reference: Pick<ReferenceService, 'filterOptions'>;
 }
 
 const optionsSchema = Joi.object<FilterOptionsPluginOptions>({
-  db: Joi.any().required(), // a Kysely instance: checked by type, not cloned by Joi
-  timezone: Joi.string().required(),
+  reference: Joi.object().required(),
 });
 
 export const FILTER_OPTIONS_PATH = '/crm/analytics/filter-options';
@@ -24,7 +20,7 @@ export const FILTER_OPTIONS_PATH = '/crm/analytics/filter-options';
 export const filterOptionsPlugin: Plugin<FilterOptionsPluginOptions> = {
   name: 'crm-analytics-filter-options',
   register(server, rawOptions) {
-    const { db, timezone } = Joi.attempt(rawOptions, optionsSchema);
+    const { reference } = Joi.attempt(rawOptions, optionsSchema);
     server.route({
       method: 'GET',
       path: FILTER_OPTIONS_PATH,
@@ -34,7 +30,7 @@ export const filterOptionsPlugin: Plugin<FilterOptionsPluginOptions> = {
         tags: ['api'],
       },
       async handler(_request, h) {
-        return h.response(await readFilterOptions(db, timezone)).header('cache-control', 'private, no-cache');
+        return h.response(await reference.filterOptions()).header('cache-control', 'private, no-cache');
       },
     });
   },

@@ -1,7 +1,7 @@
-import type { LatestGenerationReader } from '../db/sync-generation.js';
 import type { AnalyticsPayload, PayloadSource } from '../domain/analytics-payload.js';
 import { planAnalytics } from '../domain/analytics-plan.js';
 import { isCacheable, normalizeLocaleIds, type AnalyticsQuery } from '../domain/analytics-query.js';
+import type { DataGeneration, LatestGenerationReader } from '../domain/data-generation.js';
 import { presetMatching, presetRanges, todayInZone, type SnapshotPresetKey } from '../domain/presets.js';
 import type { AnalyticsEngine, EngineResult } from '../engine/analytics-engine.js';
 import type { Logger } from '../logging/logger.js';
@@ -84,9 +84,10 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies): Anal
     if (served.size > SERVED_SNAPSHOTS_KEPT) served.delete(served.keys().next().value ?? cacheKey);
   };
 
-  async function compute(query: AnalyticsQuery): Promise<{ result: EngineResult; computedAt: number }> {
+  /** `latest`: the latest successful sync when just read here, so the engine need not read it again. */
+  async function compute(query: AnalyticsQuery, latest?: DataGeneration | null): Promise<{ result: EngineResult; computedAt: number }> {
     const computedAt = clock();
-    return { result: await engine.compute(planAnalytics(query, timeZone), computedAt), computedAt };
+    return { result: await engine.compute(planAnalytics(query, timeZone), computedAt, latest), computedAt };
   }
 
   async function store(query: AnalyticsQuery, preset: SnapshotPresetKey | null, payload: AnalyticsPayload, generation: number) {
@@ -105,9 +106,11 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies): Anal
   return {
     async query(query) {
       const cacheable = isCacheable(query);
+      let latest: DataGeneration | null | undefined;
       if (cacheable) {
         const cacheKey = snapshotCacheKey(query);
         const generation = await generations.read();
+        latest = generation;
         const kept = served.get(cacheKey);
         if (generation !== null && kept !== undefined && kept.generation === generation.id) return { json: kept.json, source: 'snapshot' };
         const snapshot = generation === null ? null : await snapshots.find(cacheKey);
@@ -121,7 +124,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies): Anal
         }
       }
 
-      const { result, computedAt } = await compute(query);
+      const { result, computedAt } = await compute(query, latest);
       const payload = withMeta(result, 'live', computedAt);
       if (cacheable && result.generation !== null) {
         // The next identical request is served from this. A failed write costs only that.
@@ -145,7 +148,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies): Anal
       for (const { preset, startDate, endDate } of presetRanges(today)) {
         const started = performance.now();
         const query: AnalyticsQuery = { dateRange: { startDate, endDate } };
-        const { result, computedAt } = await compute(query);
+        const { result, computedAt } = await compute(query, latest);
         // The engine reports the generation it actually read: a sync finishing meanwhile is not mislabelled.
         generation = result.generation?.id ?? generation;
         await store(query, preset, withMeta(result, 'live', computedAt), generation);

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { ReferenceRepository } from './reference-repository.js';
 
 /** The names of `crm_stages`, which the `stage` parameter may name (SPEC §4). */
 export interface PipelineStageCatalog {
@@ -18,7 +17,10 @@ export interface PipelineStageCatalogOptions {
  * Stage names cached briefly: validation runs on every filtered request and the pipeline changes
  * rarely. Concurrent requests share one read.
  */
-export function createPipelineStageCatalog(db: Kysely<Database>, options: PipelineStageCatalogOptions = {}): PipelineStageCatalog {
+export function createPipelineStageCatalog(
+  repository: Pick<ReferenceRepository, 'stageNames'>,
+  options: PipelineStageCatalogOptions = {},
+): PipelineStageCatalog {
   const ttlMs = options.ttlMs ?? 30_000;
   const missRefreshMs = options.missRefreshMs ?? 1_000;
   const clock = options.clock ?? Date.now;
@@ -27,11 +29,7 @@ export function createPipelineStageCatalog(db: Kysely<Database>, options: Pipeli
 
   const load = (): Promise<ReadonlySet<string>> => {
     readAt = clock();
-    const reading = db
-      .selectFrom('crm_stages')
-      .select('name')
-      .execute()
-      .then((rows) => new Set(rows.map((row) => row.name)));
+    const reading: Promise<ReadonlySet<string>> = repository.stageNames();
     // A failed read is not cached: the next request tries again.
     reading.catch(() => {
       if (names === reading) names = null;
