@@ -65,7 +65,7 @@ async function fill(): Promise<void> {
   const now = app.clock();
   const synced = formatDbDateTime(now);
   const started = performance.now();
-  await dialect.withBulkLoad(db, async () => {
+  await dialect.connections.withBulkLoad(db, async () => {
     let rows: unknown[][] = [];
     for (let id = 1; id <= leadCount; id += 1) {
       const createdAt = now - random.int(0, 730 * DAY);

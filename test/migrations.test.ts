@@ -110,7 +110,7 @@ describe.each(testDialects())('migrations on $dialect', (target) => {
     expect(locale.rate).toBe(4012.123456);
     expect(tier.month).toBe('2024-02-01');
     expect(tier.created_at).toBe('2024-02-29 23:59:59.999');
-    const clock = await sql<{ now: string }>`select ${handle.dialect.clock()} as now`.execute(handle.db);
+    const clock = await sql<{ now: string }>`select ${handle.dialect.statements.clock()} as now`.execute(handle.db);
     expect(Math.abs(Date.parse(`${clock.rows[0]?.now.replace(' ', 'T')}Z`) - Date.now())).toBeLessThan(60_000);
   });
 });

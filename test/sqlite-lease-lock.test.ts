@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { withLeaseLock, type LeaseTiming } from '../src/db/dialects/sqlite/sqlite-lease-lock.js';
+import { withLeaseLock, type LeaseTiming } from '../src/db/dialects/sqlite/sqlite-locks.js';
 import { createTestApplication, testDialects, type TestApplication } from './support/test-application.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -33,7 +33,7 @@ describe.each(testDialects())('crm-analytics sync on $dialect', (target) => {
 
   it('prints "skipped" and writes nothing while another process holds the lock', async () => {
     const before = await logCount();
-    const outcome = await app.database.dialect.withExclusiveLock(app.database.db, SYNC_LOCK_NAME, () => sync());
+    const outcome = await app.database.dialect.locks.withExclusiveLock(app.database.db, SYNC_LOCK_NAME, () => sync());
     if (!outcome.acquired) throw new Error('the test could not take the lock');
     expect(outcome.value.code).toBe(0);
     expect(outcome.value.stderr.trim()).toBe('sync skipped: another sync is running');

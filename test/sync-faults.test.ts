@@ -136,7 +136,7 @@ describe.each(testDialects())('sync faults on $dialect', (target) => {
     if (target.dialect === 'sqlite') {
       expect(await app.sync.run()).toEqual({ skipped: true });
       const lease = await db().selectFrom('crm_analytics_locks').selectAll().executeTakeFirstOrThrow();
-      const { rows } = await sql<{ now: string }>`select ${app.database.dialect.clock()} as now`.execute(db());
+      const { rows } = await sql<{ now: string }>`select ${app.database.dialect.statements.clock()} as now`.execute(db());
       const blockedForMs = parseDbDateTime(lease.expires_at) - parseDbDateTime(rows[0]!.now);
       expect(blockedForMs).toBeGreaterThan(0);
       expect(blockedForMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000);

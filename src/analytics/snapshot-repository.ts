@@ -52,7 +52,7 @@ export function createSnapshotRepository(db: Kysely<Database>, dialect: SqlDiale
         generation: snapshot.generation,
         built_at: formatDbDateTime(snapshot.builtAt),
       });
-      await insert.modifyEnd(dialect.upsertClause(['cache_key'], UPDATED_COLUMNS)).execute();
+      await insert.modifyEnd(dialect.statements.upsertClause(['cache_key'], UPDATED_COLUMNS)).execute();
     },
 
     async deleteBefore(generation) {

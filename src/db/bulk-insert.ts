@@ -15,11 +15,11 @@ function insertStatement(dialect: SqlDialect, table: string, columns: readonly s
     const tuples: string[] = [];
     for (let row = 0; row < rowCount; row += 1) {
       const marks: string[] = [];
-      for (let column = 0; column < width; column += 1) marks.push(dialect.placeholder(row * width + column));
+      for (let column = 0; column < width; column += 1) marks.push(dialect.statements.placeholder(row * width + column));
       tuples.push(`(${marks.join(',')})`);
     }
-    const quotedColumns = columns.map((column) => dialect.quoteIdentifier(column)).join(', ');
-    text = `insert into ${dialect.quoteIdentifier(table)} (${quotedColumns}) values ${tuples.join(',')}`;
+    const quotedColumns = columns.map((column) => dialect.statements.quoteIdentifier(column)).join(', ');
+    text = `insert into ${dialect.statements.quoteIdentifier(table)} (${quotedColumns}) values ${tuples.join(',')}`;
     statementCache.set(key, text);
   }
   return text;
@@ -27,7 +27,7 @@ function insertStatement(dialect: SqlDialect, table: string, columns: readonly s
 
 /** How many rows of `columnCount` values one statement may carry on this dialect. */
 export function rowsPerStatement(dialect: SqlDialect, columnCount: number): number {
-  return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(dialect.maxBindParameters / columnCount)));
+  return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(dialect.statements.maxBindParameters / columnCount)));
 }
 
 /**

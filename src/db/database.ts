@@ -17,12 +17,12 @@ export interface DatabaseHandle {
 export function openDatabase(location: DatabaseLocation, options: { poolSize: number }): DatabaseHandle {
   const dialect = dialectFor(location.dialect);
   const connection = { url: location.url, poolSize: options.poolSize };
-  const db = dialect.createKysely(connection);
+  const db = dialect.connections.createKysely(connection);
   let closing: Promise<void> | undefined;
   return {
     db,
     dialect,
-    readSnapshot: (work) => dialect.withReadSnapshot(db, connection, work),
+    readSnapshot: (work) => dialect.snapshots.withReadSnapshot(db, connection, work),
     close: () => (closing ??= db.destroy()),
   };
 }

@@ -18,7 +18,7 @@ export async function retryTransient<T>(dialect: SqlDialect, work: () => Promise
     try {
       return await work();
     } catch (error) {
-      if (attempt >= attempts || !dialect.isRetryableError(error)) throw error;
+      if (attempt >= attempts || !dialect.errors.isRetryable(error)) throw error;
       const delay = baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

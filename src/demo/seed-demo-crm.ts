@@ -45,7 +45,7 @@ export async function seedDemoCrm(handle: DatabaseHandle, options: SeedOptions):
   const rows = Object.fromEntries(SOURCE_TABLE_WRITE_ORDER.map((table) => [table, 0])) as Record<SourceTableName, number>;
   let leadsDone = 0;
 
-  await handle.dialect.withBulkLoad(handle.db, async () => {
+  await handle.dialect.connections.withBulkLoad(handle.db, async () => {
     for (const batch of generateDemoCrm(options)) {
       await handle.db.transaction().execute(async (trx) => {
         for (const table of SOURCE_TABLE_WRITE_ORDER) {
@@ -60,6 +60,6 @@ export async function seedDemoCrm(handle: DatabaseHandle, options: SeedOptions):
     }
   });
 
-  for (const table of SOURCE_TABLE_WRITE_ORDER) await handle.dialect.syncIdSequence(handle.db, table);
+  for (const table of SOURCE_TABLE_WRITE_ORDER) await handle.dialect.statements.syncIdSequence(handle.db, table);
   return { leads: leadsDone, rows, durationMs: Math.round(performance.now() - started) };
 }

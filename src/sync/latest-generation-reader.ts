@@ -8,7 +8,7 @@ import { syncLog } from './sync-log.js';
  * token is taken before the query, so a write landing during it makes the next call read again.
  */
 export function createLatestGenerationReader(database: DatabaseHandle): LatestGenerationReader {
-  const probe = database.dialect.changeProbe(database.db);
+  const probe = database.dialect.snapshots.changeProbe(database.db);
   if (probe === null) return { read: () => syncLog.latestGeneration(database.db) };
   let cached: { readonly token: string; readonly generation: Awaited<ReturnType<LatestGenerationReader['read']>> } | null = null;
   return {

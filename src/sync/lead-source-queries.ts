@@ -153,7 +153,7 @@ export function companyLeadsQuery(db: Db, dialect: SqlDialect, scope: IdScope, s
       'f.is_won as is_won',
       'f.is_lost as is_lost',
       'f.won_at as won_at',
-      dialect.wholeDaysBetween(eb.ref('c.created_at'), eb.ref('f.won_at')).as('closing_days'),
+      dialect.statements.wholeDaysBetween(eb.ref('c.created_at'), eb.ref('f.won_at')).as('closing_days'),
       eb
         .case()
         .when(eb.exists(eb.selectFrom('shipments as sh').select(ONE.as('one')).whereRef('sh.company_id', '=', 'c.id')))
@@ -174,7 +174,7 @@ export function companyLeadsQuery(db: Db, dialect: SqlDialect, scope: IdScope, s
         .whereRef('m.company_id', '=', 'c.id')
         .as('last_activity_at'),
       'c.created_at as created_at',
-      dialect.dateTimeValue(syncedAt).as('synced_at'),
+      dialect.statements.dateTimeValue(syncedAt).as('synced_at'),
     ]);
   return query.$castTo<LeadRow>();
 }
@@ -220,7 +220,7 @@ export function prospectLeadsQuery(db: Db, dialect: SqlDialect, scope: IdScope, 
       'f.is_won as is_won',
       'f.is_lost as is_lost',
       'f.won_at as won_at',
-      dialect.wholeDaysBetween(eb.ref('p.created_at'), eb.ref('f.won_at')).as('closing_days'),
+      dialect.statements.wholeDaysBetween(eb.ref('p.created_at'), eb.ref('f.won_at')).as('closing_days'),
       ZERO.as('has_shipment'),
       ZERO.as('has_recharge'),
       eb
@@ -229,7 +229,7 @@ export function prospectLeadsQuery(db: Db, dialect: SqlDialect, scope: IdScope, 
         .whereRef('m.prospect_id', '=', 'p.id')
         .as('last_activity_at'),
       'p.created_at as created_at',
-      dialect.dateTimeValue(syncedAt).as('synced_at'),
+      dialect.statements.dateTimeValue(syncedAt).as('synced_at'),
     ]);
   return query.$castTo<LeadRow>();
 }

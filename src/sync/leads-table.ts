@@ -23,7 +23,7 @@ export async function upsertLeadRowsFrom(
     .insertInto('crm_analytics_leads')
     .columns(LEAD_COLUMNS)
     .expression(select)
-    .modifyEnd(dialect.upsertClause(LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS))
+    .modifyEnd(dialect.statements.upsertClause(LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS))
     .execute();
 }
 
@@ -130,7 +130,7 @@ export async function countLeadsSyncedAt(db: Db, dialect: SqlDialect, syncedAt: 
   const row = await db
     .selectFrom('crm_analytics_leads')
     .select((eb) => eb.fn.countAll().as('count'))
-    .where('synced_at', '=', dialect.dateTimeValue(syncedAt))
+    .where('synced_at', '=', dialect.statements.dateTimeValue(syncedAt))
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }

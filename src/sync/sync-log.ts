@@ -9,7 +9,7 @@ import type { SyncCounts } from './sync-events.js';
 type Db = Kysely<Database>;
 
 /** The database clock as a value for a datetime column (a timestamp, not text, on PostgreSQL). */
-const databaseNowValue = (dialect: SqlDialect) => sql<DbDateTime>`${dialect.currentDateTimeDefault()}`;
+const databaseNowValue = (dialect: SqlDialect) => sql<DbDateTime>`${dialect.schema.currentDateTimeDefault()}`;
 
 /**
  * `crm_analytics_sync_log`: one row per run (SPEC §2), `running` until it ends `ok` or `failed`.
@@ -54,7 +54,7 @@ export async function latestOkWatermark(db: Db): Promise<DbDateTime | null> {
 }
 
 export function startRun(db: Db, dialect: SqlDialect, startedAt: DbDateTime): Promise<number> {
-  return dialect.insertReturningId(
+  return dialect.statements.insertReturningId(
     db.insertInto('crm_analytics_sync_log').values({ started_at: startedAt, status: 'running' }),
   );
 }

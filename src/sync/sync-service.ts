@@ -59,7 +59,7 @@ const FULL_BUILD_RANGE_FACTOR = 20;
 
 /** Ids one chunk may bind at most: SYNC_BATCH_SIZE, within the driver's parameter limit. */
 function chunkSize(settings: AppConfig['sync'], dialect: SqlDialect): number {
-  return Math.max(1, Math.min(settings.batchSize, dialect.maxBindParameters - 100));
+  return Math.max(1, Math.min(settings.batchSize, dialect.statements.maxBindParameters - 100));
 }
 
 /**
@@ -109,7 +109,7 @@ export class SyncService {
 
   async #runOnce(options: SyncRunOptions): Promise<SyncResult> {
     const { db, dialect } = this.#options.database;
-    const outcome = await dialect.withExclusiveLock(db, SYNC_LOCK_NAME, (connection, lock) =>
+    const outcome = await dialect.locks.withExclusiveLock(db, SYNC_LOCK_NAME, (connection, lock) =>
       this.#runLocked(connection, lock, options),
     );
     if (!outcome.acquired) {

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../../src/db/database.js';
 import type { DatabaseLocation } from '../../src/db/database-url.js';
 import type { DialectName } from '../../src/db/dialect.js';
-import { openSqliteFile } from '../../src/db/dialects/sqlite/sqlite-dialect.js';
+import { openSqliteFile } from '../../src/db/dialects/sqlite/sqlite-connections.js';
 import type { Database } from '../../src/db/schema.js';
 import type { LeadKey } from '../../src/domain/lead.js';
 

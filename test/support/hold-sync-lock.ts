@@ -10,7 +10,7 @@ import { SYNC_LOCK_NAME } from '../../src/sync/sync-service.js';
 const url = process.env.DATABASE_URL;
 if (url === undefined) throw new Error('DATABASE_URL is required');
 const { db, dialect } = openDatabase(parseDatabaseUrl(url), { poolSize: 1 });
-const outcome = await dialect.withExclusiveLock(db, SYNC_LOCK_NAME, async () => {
+const outcome = await dialect.locks.withExclusiveLock(db, SYNC_LOCK_NAME, async () => {
   process.stdout.write('held\n');
   // Until killed: a timer keeps the event loop (and, on SQLite, the lease renewal) alive.
   await new Promise(() => setInterval(() => undefined, 1000));

@@ -35,7 +35,7 @@ function providerFor(migrations: readonly VersionedMigration[], dialect: SqlDial
         Object.fromEntries(
           migrations.map((migration): [string, Migration] => [
             migration.name,
-            { up: (db: Kysely<unknown>) => migration.up(db, dialect) },
+            { up: (db: Kysely<unknown>) => migration.up(db, dialect.schema) },
           ]),
         ),
       ),

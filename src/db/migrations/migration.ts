@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialect } from '../dialect.js';
+import type { DialectSchema } from '../dialect.js';
 
 /**
- * A migration that may ask the dialect for its column types. Names sort in the order they run;
- * a released migration is never edited, a new one is added instead.
+ * A migration that may ask the dialect's schema role for column types and defaults. Names sort in
+ * the order they run; a released migration is never edited, a new one is added instead.
  */
 export interface VersionedMigration {
   readonly name: string;
-  up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
+  up(db: Kysely<unknown>, dialect: DialectSchema): Promise<void>;
 }

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialect } from '../../dialect.js';
+import type { DialectSchema } from '../../dialect.js';
 import type { VersionedMigration } from '../migration.js';
 
 /** The three tables of SPEC §2. */
 export const createAnalyticsTables: VersionedMigration = {
   name: '0001-create-analytics-tables',
-  async up(db: Kysely<unknown>, dialect: SqlDialect) {
+  async up(db: Kysely<unknown>, dialect: DialectSchema) {
     const { dateTime, date, flag, largeText } = dialect.columnTypes;
 
     await db.schema

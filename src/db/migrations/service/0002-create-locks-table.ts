@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialect } from '../../dialect.js';
+import type { DialectSchema } from '../../dialect.js';
 import type { VersionedMigration } from '../migration.js';
 
 /**
@@ -9,7 +9,7 @@ import type { VersionedMigration } from '../migration.js';
  */
 export const createLocksTable: VersionedMigration = {
   name: '0002-create-locks-table',
-  async up(db: Kysely<unknown>, dialect: SqlDialect) {
+  async up(db: Kysely<unknown>, dialect: DialectSchema) {
     const { dateTime } = dialect.columnTypes;
     await db.schema
       .createTable('crm_analytics_locks')

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SqlDialect } from '../../dialect.js';
+import type { DialectSchema } from '../../dialect.js';
 import type { VersionedMigration } from '../migration.js';
 
 /**
@@ -9,7 +9,7 @@ import type { VersionedMigration } from '../migration.js';
  */
 export const createCrmSourceTables: VersionedMigration = {
   name: '0001-create-crm-source-tables',
-  async up(db: Kysely<unknown>, dialect: SqlDialect) {
+  async up(db: Kysely<unknown>, dialect: DialectSchema) {
     const { dateTime, date, flag } = dialect.columnTypes;
     const now = dialect.currentDateTimeDefault();
     const index = (name: string, table: string, columns: string[]) =>

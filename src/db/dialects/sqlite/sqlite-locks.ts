@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { HeldLock, LockOutcome } from '../../dialect.js';
+import type { DialectLocks, HeldLock, LockOutcome } from '../../dialect.js';
 import type { Database } from '../../schema.js';
 
 /**
@@ -98,3 +98,7 @@ export async function withLeaseLock<T>(
       });
   }
 }
+
+export const sqliteLocks: DialectLocks = {
+  withExclusiveLock: (db, name, work) => withLeaseLock(db, name, work),
+};

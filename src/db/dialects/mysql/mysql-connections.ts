@@ -1,0 +1,29 @@
+import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
+import { createPool } from 'mysql2';
+import type { ConnectionOptions, DialectConnections } from '../../dialect.js';
+import type { Database } from '../../schema.js';
+
+export const mysqlConnections: DialectConnections = {
+  createKysely({ url, poolSize }: ConnectionOptions): Kysely<Database> {
+    const pool = createPool({
+      uri: url,
+      connectionLimit: poolSize,
+      // Datetimes come back as the text the server holds (UTC), never as a local-time Date.
+      dateStrings: true,
+      timezone: 'Z',
+      decimalNumbers: true,
+      supportBigNumbers: true,
+      charset: 'utf8mb4',
+    });
+    return new Kysely<Database>({
+      dialect: new MysqlDialect({
+        pool,
+        // NOW(), CURRENT_TIMESTAMP and the column defaults follow the session zone: pin it to UTC.
+        onCreateConnection: async (connection) => {
+          await connection.executeQuery(CompiledQuery.raw("SET time_zone = '+00:00'"));
+        },
+      }),
+    });
+  },
+  withBulkLoad: (_db, load) => load(),
+};

@@ -1,0 +1,8 @@
+import type { DialectSnapshots } from '../../dialect.js';
+import { inReadOnlySnapshot } from '../../transaction.js';
+
+export const postgresSnapshots: DialectSnapshots = {
+  withReadSnapshot: (db, _connection, work) => inReadOnlySnapshot(db, work),
+  // Commits on the server are not announced to clients: every read asks.
+  changeProbe: () => null,
+};
