@@ -2,6 +2,11 @@ import { createApp } from 'vue';
 import ClientAnalyticsView from './ClientAnalyticsView.vue';
 import './charts/echarts-setup.js';
 import 'vue-echarts/style.css';
-import './styles/dashboard.css';
+import './styles/base.css';
+import './styles/filters.css';
+import './styles/panels.css';
+import './styles/tables-and-states.css';
+// Last: its media queries override the rules above.
+import './styles/narrow-screens.css';
 
 createApp(ClientAnalyticsView).mount('#app');

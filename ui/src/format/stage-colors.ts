@@ -2,7 +2,7 @@ import { IN_RECHARGE_STAGE, LOST_STAGE, virtualStageColor, WON_STAGE } from '@do
 
 /**
  * The CRM names a stage's colour by role (`crm_stages.color`, Bootstrap's palette); the badge
- * classes in styles/dashboard.css and the chart colours here give each role one hue.
+ * classes in styles/tables-and-states.css and the chart colours here give each role one hue.
  */
 export const STAGE_COLOR_NAMES = ['primary', 'secondary', 'info', 'warning', 'success', 'danger', 'dark'] as const;
 export type StageColorName = (typeof STAGE_COLOR_NAMES)[number];
