@@ -21,6 +21,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes the caller\'s default log level when LOG_LEVEL is unset, and LOG_LEVEL over it', () => {
+    const secrets = { JWT_SECRET: 'a', CRON_JWT_SECRET: 'b' };
+    expect(loadConfig(secrets, { defaultLogLevel: 'warn' }).logLevel).toBe('warn');
+    expect(loadConfig({ ...secrets, LOG_LEVEL: '' }, { defaultLogLevel: 'warn' }).logLevel).toBe('warn');
+    expect(loadConfig({ ...secrets, LOG_LEVEL: 'debug' }, { defaultLogLevel: 'warn' }).logLevel).toBe('debug');
+  });
+
   it('returns a deeply frozen object', () => {
     const config = loadConfig({ JWT_SECRET: 'a', CRON_JWT_SECRET: 'b' });
     expect(Object.isFrozen(config)).toBe(true);
