@@ -1,4 +1,4 @@
-import type { AnalyticsPayload, PayloadSource } from '../domain/analytics-payload.js';
+import { payloadMetaOf, type AnalyticsPayload, type PayloadSource } from '../domain/analytics-payload.js';
 import { planAnalytics } from '../domain/analytics-plan.js';
 import { isCacheable, normalizeLocaleIds, type AnalyticsQuery } from '../domain/analytics-query.js';
 import type { DataGeneration, LatestGenerationReader } from '../domain/data-generation.js';
@@ -57,10 +57,7 @@ export interface AnalyticsServiceDependencies {
 }
 
 function withMeta(result: EngineResult, source: PayloadSource, computedAt: number): AnalyticsPayload {
-  return {
-    ...result.body,
-    meta: { source, computed_at: new Date(computedAt).toISOString(), data_as_of: result.generation?.watermark ?? null },
-  };
+  return { ...result.body, meta: payloadMetaOf(source, computedAt, result.generation) };
 }
 
 /** The stored payload as served from a snapshot (JSON text); null when the row cannot be read. */

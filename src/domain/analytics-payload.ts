@@ -1,3 +1,4 @@
+import type { DataGeneration } from './data-generation.js';
 import type { RecordType } from './lead.js';
 
 /**
@@ -85,6 +86,11 @@ export interface PayloadMeta {
   readonly computed_at: string;
   /** Watermark of the sync run whose data the payload reflects; null before the first sync. */
   readonly data_as_of: string | null;
+}
+
+/** The `meta` of every analytics answer (SPEC §5, §10–12): where it came from, when, and which sync's data. */
+export function payloadMetaOf(source: PayloadSource, computedAt: number, generation: DataGeneration | null): PayloadMeta {
+  return { source, computed_at: new Date(computedAt).toISOString(), data_as_of: generation?.watermark ?? null };
 }
 
 export interface AnalyticsPayload {

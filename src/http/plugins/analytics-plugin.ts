@@ -1,15 +1,11 @@
 import Boom from '@hapi/boom';
-import type { Lifecycle, Plugin, Request } from '@hapi/hapi';
+import type { Plugin, Request } from '@hapi/hapi';
 import Joi from 'joi';
+import type { AnalyticsService } from '../../analytics/analytics-service.js';
 import { ADMIN_STRATEGY, CRM_MENU_PERMISSION } from '../../auth/tokens.js';
 import type { PipelineStageCatalog } from '../../reference/pipeline-stage-catalog.js';
-import type { AnalyticsService } from '../../analytics/analytics-service.js';
-import {
-  analyticsPayloadSchema,
-  analyticsQueryOf,
-  analyticsQuerySchema,
-  errorSchema,
-} from './analytics-schemas.js';
+import { analyticsPayloadSchema, errorSchema } from './analytics-schemas.js';
+import { analyticsQueryOf, failAction, filterQuerySchema } from './filter-parameters.js';
 
 export interface AnalyticsPluginOptions {
   readonly analytics: AnalyticsService;
@@ -23,17 +19,6 @@ const optionsSchema = Joi.object<AnalyticsPluginOptions>({
   analytics: Joi.object().required(),
   stages: Joi.object().required(),
 });
-
-/**
- * A bad parameter is a 422 naming it (SPEC §4), not Joi's default 400. Anything else that fails
- * during validation (the stage lookup cannot reach the database) is a 500.
- */
-const failAction: Lifecycle.Method = (_request, _h, error) => {
-  if (Joi.isError(error)) {
-    throw Boom.badData(error.details[0]?.message ?? error.message);
-  }
-  throw Boom.badImplementation('query validation failed', error);
-};
 
 /**
  * `GET /prospects/client-analytics` (SPEC §4–6): admin token with `crm-menu` (hapi checks auth,
@@ -57,7 +42,7 @@ export const analyticsPlugin: Plugin<AnalyticsPluginOptions> = {
           'The X-Analytics-Source header (snapshot | live) says which. Needs an admin token with the crm-menu permission.',
         tags: ['api', 'analytics'],
         validate: {
-          query: analyticsQuerySchema(stages),
+          query: filterQuerySchema(stages),
           failAction,
           options: { abortEarly: true },
         },
