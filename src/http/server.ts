@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { constants, createBrotliCompress } from 'node:zlib';
 import Hapi, { type Server } from '@hapi/hapi';
 import HapiPino from 'hapi-pino';
 import type { Application } from '../app/application.js';
@@ -44,6 +45,10 @@ export async function createServer(app: Application, options: ServerOptions = {}
     // The header-size bound and timeouts live on the listener (src/http/http-hygiene.ts).
     listener: createHttpListener(),
   });
+
+  // Brotli besides gzip and deflate: hapi prefers it when a client accepts it. A quick level for
+  // what is compressed per response; snapshots are sent from bytes compressed once (analytics plugin).
+  server.encoder('br', () => createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }));
 
   // HTTP hygiene first, so it covers every route registered after it (docs/reliability.md).
   await server.register(securityHeadersPlugin);
