@@ -8,10 +8,12 @@ import { authPlugin } from './plugins/auth-plugin.js';
 import { DEFAULT_DASHBOARD_DIRECTORY, dashboardPlugin } from './plugins/dashboard-plugin.js';
 import { filterOptionsPlugin } from './plugins/filter-options-plugin.js';
 import { healthPlugin } from './plugins/health-plugin.js';
+import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { openApiPlugin } from './plugins/openapi-plugin.js';
 import { requestLimitsPlugin } from './plugins/request-limits-plugin.js';
 import { securityHeadersPlugin } from './plugins/security-headers-plugin.js';
 import { syncPlugin } from './plugins/sync-plugin.js';
+import { syncStatusPlugin } from './plugins/sync-status-plugin.js';
 import { corsSettings, createHttpListener, REQUEST_LIMITS } from './http-hygiene.js';
 
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -75,6 +77,9 @@ export async function createServer(app: Application, options: ServerOptions = {}
   await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
   await server.register({ plugin: syncPlugin, options: { sync: app.sync } });
   await server.register({ plugin: filterOptionsPlugin, options: { reference: app.reference } });
+  // Operations (docs/operations.md): Prometheus metrics of every request, the sync status.
+  await server.register({ plugin: metricsPlugin, options: { metrics: app.metrics } });
+  await server.register({ plugin: syncStatusPlugin, options: { syncStatus: app.syncStatus } });
   // Last: its catch-all route only answers what no API route matched.
   await server.register({
     plugin: dashboardPlugin,

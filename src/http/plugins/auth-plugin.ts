@@ -1,7 +1,7 @@
 import Jwt from '@hapi/jwt';
 import type { Plugin, Request, ResponseToolkit } from '@hapi/hapi';
 import Joi from 'joi';
-import { ADMIN_STRATEGY, CRON_STRATEGY, TOKEN_ALGORITHM } from '../../auth/tokens.js';
+import { ADMIN_STRATEGY, CRON_OR_ADMIN_STRATEGY, CRON_STRATEGY, TOKEN_ALGORITHM } from '../../auth/tokens.js';
 
 export interface AuthPluginOptions {
   readonly jwtSecret: string;
@@ -56,8 +56,26 @@ const strategy = (secret: string, check: TokenCheck) => ({
 });
 
 /**
+ * The `type` claim of a bearer token, read without verifying anything: it only chooses which
+ * strategy verifies the token (hapi stops at the first strategy that refuses a token, so a route
+ * cannot simply list both).
+ */
+function claimedType(authorization: string | undefined): unknown {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  const payload = token?.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The two JWT strategies of SPEC §8: `token_admin` (JWT_SECRET, `type: "admin"`, `exp` required)
- * and `token_cron` (CRON_JWT_SECRET, `type: "cron"`). Routes choose one; nothing is on by default.
+ * and `token_cron` (CRON_JWT_SECRET, `type: "cron"`), and `token_cron_or_admin` for routes open to
+ * both. Routes choose one; nothing is on by default.
  */
 export const authPlugin: Plugin<AuthPluginOptions> = {
   name: 'crm-analytics-auth',
@@ -66,5 +84,19 @@ export const authPlugin: Plugin<AuthPluginOptions> = {
     await server.register(Jwt);
     server.auth.strategy(ADMIN_STRATEGY, 'jwt', strategy(options.jwtSecret, isAdminToken));
     server.auth.strategy(CRON_STRATEGY, 'jwt', strategy(options.cronJwtSecret, isCronToken));
+    // Either of them, for the operations routes (docs/operations.md): verified by the strategy of
+    // the type the token claims, with every check of that strategy.
+    server.auth.scheme('crm-analytics-cron-or-admin', () => ({
+      async authenticate(request, h) {
+        const name = claimedType(request.headers.authorization as string | undefined) === 'cron' ? CRON_STRATEGY : ADMIN_STRATEGY;
+        try {
+          const { credentials, artifacts } = await server.auth.test(name, request);
+          return h.authenticated({ credentials, artifacts });
+        } catch (error) {
+          return h.unauthenticated(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+    }));
+    server.auth.strategy(CRON_OR_ADMIN_STRATEGY, 'crm-analytics-cron-or-admin');
   },
 };
