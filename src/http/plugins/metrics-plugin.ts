@@ -60,7 +60,7 @@ export const metricsPlugin: Plugin<MetricsPluginOptions> = {
         plugins: {
           'hapi-swagger': {
             security: [{ bearer: [] }],
-            produces: ['text/plain'],
+            produces: ['text/plain', 'application/json'],
             responses: {
               200: { description: 'Prometheus text exposition format, version 0.0.4' },
               401: { description: 'Missing, malformed, expired or wrongly signed cron token', schema: errorSchema },
