@@ -18,6 +18,16 @@ import { corsSettings, createHttpListener, REQUEST_LIMITS } from './http-hygiene
 
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
+/** What hapi-pino's request serializer is given (pino's standard shape of a hapi request). */
+interface LoggedRequest {
+  readonly id?: string;
+  readonly method?: string;
+  readonly url?: string;
+  readonly query?: unknown;
+  readonly remoteAddress?: string;
+  readonly headers?: Record<string, string | string[] | undefined>;
+}
+
 export interface ServerOptions {
   /** Overrides the configured port (0 = any free port). */
   readonly port?: number;
@@ -62,8 +72,19 @@ export async function createServer(app: Application, options: ServerOptions = {}
       instance: app.logger,
       // Logs carry request ids, never the Authorization header.
       redact: ['req.headers.authorization'],
-      // The status is what a request line needs; the response headers are the same on every line.
-      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+      // A request line says which request (its id, method, URL, client) and how it ended; headers
+      // stay out (the Authorization header above all, and they cost more to write than the rest).
+      serializers: {
+        req: (req: LoggedRequest) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          query: req.query,
+          remoteAddress: req.remoteAddress,
+          userAgent: req.headers?.['user-agent'],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       ignorePaths: ['/health'],
       logRequestStart: false,
     },
