@@ -86,4 +86,21 @@ describe.skipIf(!chromiumAvailable())('the dashboard on stale data', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIRECTORY, 'dashboard-stale-1280.png') });
     await page.close();
   });
+
+  it('revalidates the payload it already has: the same view again is a 304 from the server', async () => {
+    const revalidated = async () => {
+      const line = (await app.metrics.render()).split('\n').find((entry) => entry.startsWith('crm_analytics_http_requests_total{route="/prospects/client-analytics",status="304"}'));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const before = await revalidated();
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${running.baseUrl}/#token=${token}`);
+    await page.waitForSelector('main[data-state="ready"]');
+    await page.reload();
+    await page.waitForSelector('main[data-state="ready"]');
+    await page.locator('[data-role="staleness-warning"]').waitFor();
+    expect(await revalidated()).toBeGreaterThan(before);
+    await page.close();
+  });
 });
