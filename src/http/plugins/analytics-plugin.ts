@@ -5,6 +5,7 @@ import type { AnalyticsService } from '../../analytics/analytics-service.js';
 import { ADMIN_STRATEGY, CRM_MENU_PERMISSION } from '../../auth/tokens.js';
 import type { PipelineStageCatalog } from '../../reference/pipeline-stage-catalog.js';
 import { analyticsPayloadSchema, errorSchema } from './analytics-schemas.js';
+import { rememberedQueryValidation } from '../remembered-validation.js';
 import { analyticsQueryOf, failAction, filterQuerySchema } from './filter-parameters.js';
 
 export interface AnalyticsPluginOptions {
@@ -31,6 +32,7 @@ export const analyticsPlugin: Plugin<AnalyticsPluginOptions> = {
   name: 'crm-analytics-analytics',
   register(server, rawOptions) {
     const { analytics, stages } = Joi.attempt(rawOptions, optionsSchema);
+    const querySchema = filterQuerySchema(stages);
 
     server.route({
       method: 'GET',
@@ -44,7 +46,7 @@ export const analyticsPlugin: Plugin<AnalyticsPluginOptions> = {
           'The X-Analytics-Source header (snapshot | live) says which. Needs an admin token with the crm-menu permission.',
         tags: ['api', 'analytics'],
         validate: {
-          query: filterQuerySchema(stages),
+          query: rememberedQueryValidation(querySchema),
           failAction,
           options: { abortEarly: true },
         },
@@ -63,6 +65,7 @@ export const analyticsPlugin: Plugin<AnalyticsPluginOptions> = {
         },
         plugins: {
           'hapi-swagger': {
+            validate: { query: querySchema },
             security: [{ bearer: [] }],
             responses: {
               200: {
