@@ -2,9 +2,8 @@ import { sql, type Expression, type Kysely } from 'kysely';
 import { parseDbDateTime } from '../db/datetime.js';
 import type { SqlDialect } from '../db/dialect.js';
 import type { Database, DbDateTime } from '../db/schema.js';
-import type { RecordType } from '../domain/lead.js';
+import type { LeadKey, RecordType } from '../domain/lead.js';
 import { LEAD_COLUMNS, LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS, type LeadRow } from './lead-source-queries.js';
-import type { LeadKey } from './sync-events.js';
 
 type Db = Kysely<Database>;
 

@@ -1,10 +1,4 @@
-import type { RecordType } from '../domain/lead.js';
-
-/** The key of one row of `crm_analytics_leads`. */
-export interface LeadKey {
-  readonly record_type: RecordType;
-  readonly record_id: number;
-}
+import type { LeadKey } from '../domain/lead.js';
 
 /** What a successful sync run tells the listeners that keep derived data in step (snapshots, engines). */
 export interface SyncCompletedEvent {

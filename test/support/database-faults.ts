@@ -4,7 +4,7 @@ import type { DatabaseLocation } from '../../src/db/database-url.js';
 import type { DialectName } from '../../src/db/dialect.js';
 import { openSqliteFile } from '../../src/db/dialects/sqlite/sqlite-dialect.js';
 import type { Database } from '../../src/db/schema.js';
-import type { LeadKey } from '../../src/sync/sync-events.js';
+import type { LeadKey } from '../../src/domain/lead.js';
 
 /**
  * Faults a test can inject into a database from the outside, per dialect: hold a lock that the

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '../../db/database.js';
 import { createLatestGenerationReader, type DataGeneration, type LatestGenerationReader } from '../../db/sync-generation.js';
 import { assembleAnalyticsPayload } from '../../domain/analytics-assembly.js';
-import type { LeadKey } from '../../sync/sync-events.js';
+import type { LeadKey } from '../../domain/lead.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AnalyticsEngine, EngineResult } from '../analytics-engine.js';
 import { aggregateLeadStore } from './lead-store-aggregates.js';
