@@ -2,9 +2,9 @@ import { sql, type Expression, type Kysely } from 'kysely';
 import { parseDbDateTime } from '../db/datetime.js';
 import type { SqlDialect } from '../db/dialect.js';
 import type { Database, DbDateTime } from '../db/schema.js';
-import type { RecordType } from '../domain/lead.js';
-import { LEAD_COLUMNS, LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS, type LeadRow } from './lead-source-queries.js';
-import type { LeadKey } from '../domain/lead.js';
+import { LEAD_COLUMN_NAMES, LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS } from '../domain/lead-columns.js';
+import type { LeadKey, RecordType } from '../domain/lead.js';
+import type { LeadRow } from './lead-source-queries.js';
 
 type Db = Kysely<Database>;
 
@@ -21,7 +21,7 @@ export async function upsertLeadRowsFrom(
 ): Promise<void> {
   await db
     .insertInto('crm_analytics_leads')
-    .columns(LEAD_COLUMNS)
+    .columns(LEAD_COLUMN_NAMES)
     .expression(select)
     .modifyEnd(dialect.statements.upsertClause(LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS))
     .execute();

@@ -7,7 +7,7 @@ import type { HeldLock, SqlDialect } from '../db/dialect.js';
 import { retryTransient } from '../db/retry.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Database, DbDateTime } from '../db/schema.js';
-import { RECORD_TYPES, type RecordType } from '../domain/lead.js';
+import { RECORD_TYPES, type LeadKey, type RecordType } from '../domain/lead.js';
 import type { Logger } from '../logging/logger.js';
 import { dirtyCompanyIds, dirtyProspectIds, idSpan, leadsQuery } from './lead-source-queries.js';
 import {
@@ -18,7 +18,6 @@ import {
   nonQualifyingLeadKeys,
   upsertLeadRowsFrom,
 } from './leads-table.js';
-import type { LeadKey } from '../domain/lead.js';
 import type { SyncCompletedEvent, SyncCounts, SyncListener, SyncResult } from './sync-events.js';
 import { finishRunFailed, finishRunOk, latestOkWatermark, markInterruptedRuns, startRun } from './sync-log.js';
 

@@ -6,7 +6,10 @@ import type { Logger } from '../../logging/logger.js';
 import type { AnalyticsEngine, EngineResult, SyncLogReads } from '../analytics-engine.js';
 import { aggregateLeadStore } from './lead-store-aggregates.js';
 import { readLeadTable } from './lead-store-reader.js';
-import { LeadDictionaries, LeadStoreBuilder, RECORD_TYPE_CODES, keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from './lead-store.js';
+import { newLeadDictionaries } from './lead-dictionaries.js';
+import { LeadStoreBuilder } from './lead-store-builder.js';
+import { keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from './lead-store.js';
+import { RECORD_TYPE_CODES } from './store-columns.js';
 
 /** Rows copied from the old store between two turns for requests, during a refresh. */
 const REFRESH_SLICE_ROWS = 100_000;
@@ -213,7 +216,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   /** Every row, into new dictionaries (values no row has any more are dropped). */
   async #loadAll(): Promise<LeadStore> {
     return this.#options.database.readSnapshot(async (snapshot) => {
-      const builder = new LeadStoreBuilder(new LeadDictionaries(), this.#store?.size ?? 1024);
+      const builder = new LeadStoreBuilder(newLeadDictionaries(), this.#store?.size ?? 1024);
       const reading = await readLeadTable(snapshot, this.#options.syncLog, builder);
       return await builder.build(reading.generation);
     });
@@ -233,18 +236,21 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
       if (reading.generation === null || reading.checksum === null) return null;
       const changed = await fetched.build(null);
       // Record ids per record type (small integers: a fast Set), of rows replaced or deleted.
-      const replaced: [Set<number>, Set<number>] = [new Set(), new Set()];
-      for (const key of deletes) replaced[RECORD_TYPE_CODES[key.record_type]].add(key.record_id);
-      for (let row = 0; row < changed.size; row++) replaced[changed.recordType[row] as 0 | 1].add(changed.recordId[row] as number);
+      const replaced = Object.values(RECORD_TYPE_CODES).map(() => new Set<number>());
+      for (const key of deletes) replaced[RECORD_TYPE_CODES[key.record_type]]?.add(key.record_id);
+      for (let row = 0; row < changed.size; row++) replaced[changed.record_type[row] as number]?.add(changed.record_id[row] as number);
       const builder = new LeadStoreBuilder(old.dictionaries, old.size + changed.size);
+      const kept = new Uint32Array(REFRESH_SLICE_ROWS);
       for (let from = 0; from < old.size; from += REFRESH_SLICE_ROWS) {
         const to = Math.min(old.size, from + REFRESH_SLICE_ROWS);
+        let count = 0;
         for (let row = from; row < to; row++) {
-          if (!replaced[old.recordType[row] as 0 | 1].has(old.recordId[row] as number)) builder.copyFrom(old, row);
+          if (!replaced[old.record_type[row] as number]?.has(old.record_id[row] as number)) kept[count++] = row;
         }
+        builder.copyRows(old, kept.subarray(0, count));
         await new Promise((resolve) => setImmediate(resolve));
       }
-      for (let row = 0; row < changed.size; row++) builder.copyFrom(changed, row);
+      builder.copyRows(changed);
       const store = await builder.build(reading.generation);
       return sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
     });
