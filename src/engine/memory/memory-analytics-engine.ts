@@ -94,16 +94,29 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   }
 
   async compute(plan: Parameters<AnalyticsEngine['compute']>[0], now: number, known?: DataGeneration | null): Promise<EngineResult> {
+    return this.answer(
+      known,
+      (store) => ({ body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation }),
+      () => this.#options.fallback.compute(plan, now),
+    );
+  }
+
+  /**
+   * The serving rule every question to this engine follows: `fromStore` answers when the store is
+   * of the latest successful sync (`known` when the caller has just read it, else read here), and
+   * `fallback` (the SQL engine) otherwise, while a refresh catches up. While a sync of this
+   * process refreshes the store, the run is not over for anyone (its call returns after the
+   * refresh): the store of the run before still answers, labelled as such, instead of sending
+   * every request to SQL for that moment.
+   */
+  async answer<T>(known: DataGeneration | null | undefined, fromStore: (store: LeadStore) => T, fallback: () => Promise<T>): Promise<T> {
     const latest = known === undefined ? await this.#generations.read() : known;
     const store = this.#store;
-    // While a sync of this process refreshes the store, the run is not over for anyone (its call
-    // returns after the refresh): the store of the run before still answers, labelled as such,
-    // instead of sending every request to SQL for that moment.
     if (store !== null && latest !== null && (store.generation?.id === latest.id || (this.#catchingUpWithOwnSync && store.generation !== null))) {
-      return { body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation };
+      return fromStore(store);
     }
     if (this.#started && this.#isBehind(latest)) this.#scheduleRefresh();
-    return this.#options.fallback.compute(plan, now);
+    return fallback();
   }
 
   /**
