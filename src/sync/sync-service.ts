@@ -227,8 +227,11 @@ class SyncRun {
       prospect: new Set(await dirtyProspectIds(db, watermark)),
     };
     const dirtyCount = dirty.company.size + dirty.prospect.size;
+    // Each of these statements runs synchronously on SQLite: requests get a turn between them.
+    await yieldToOtherWork();
     // The oldest rows that are not dirty: at most dirtyCount of the first rollingSize + dirtyCount are.
     const rolling = settings.rollingSize > 0 ? await leastRecentlySynced(db, settings.rollingSize + dirtyCount) : [];
+    await yieldToOtherWork();
     const refreshed = rolling.filter((key) => !dirty[key.record_type].has(key.record_id)).slice(0, settings.rollingSize);
     this.#count({ dirtyCount, rollingCount: refreshed.length });
 
