@@ -6,6 +6,11 @@ export type RecordType = 'company' | 'prospect';
 
 export const RECORD_TYPES: readonly RecordType[] = ['company', 'prospect'];
 
+/** Ids are 32-bit integers on every dialect (SPEC §1 `int`): the range a record id lies in. */
+export const MAX_RECORD_ID = 2_147_483_647;
+/** Below every record id: where a walk of the ids in ascending order starts. */
+export const BELOW_EVERY_RECORD_ID = -2_147_483_648;
+
 /** The key of one row of `crm_analytics_leads`. */
 export interface LeadKey {
   readonly record_type: RecordType;

@@ -3,7 +3,7 @@ import { parseDbDateTime } from '../db/datetime.js';
 import type { SqlDialect } from '../db/dialect.js';
 import type { Database, DbDateTime } from '../db/schema.js';
 import { LEAD_COLUMN_NAMES, LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS } from '../domain/lead-columns.js';
-import { RECORD_TYPES, type LeadKey, type RecordType } from '../domain/lead.js';
+import { BELOW_EVERY_RECORD_ID, RECORD_TYPES, type LeadKey, type RecordType } from '../domain/lead.js';
 import type { LeadRow } from './lead-source-queries.js';
 
 type Db = Kysely<Database>;
@@ -83,9 +83,6 @@ export async function leastRecentlySynced(db: Db, limit: number): Promise<LeadKe
  */
 const NON_QUALIFYING_SLICE_ROWS = 25_000;
 
-/** Below every record id: the id columns are 32-bit integers on every dialect. */
-const BEFORE_EVERY_ID = -2_147_483_648;
-
 /**
  * Rows whose source record no longer qualifies or no longer exists (SPEC §7 step 6): a walk of the
  * table's primary key, a slice of rows at a time (the slice's last id found by a seek on the key),
@@ -98,7 +95,7 @@ const BEFORE_EVERY_ID = -2_147_483_648;
 export async function nonQualifyingLeadKeys(db: Db): Promise<LeadKey[]> {
   const keys: LeadKey[] = [];
   for (const type of RECORD_TYPES) {
-    for (let after = BEFORE_EVERY_ID; ; ) {
+    for (let after = BELOW_EVERY_RECORD_ID; ; ) {
       const last = await db
         .selectFrom('crm_analytics_leads')
         .select('record_id')

@@ -9,10 +9,14 @@ import { readLeadTable } from './lead-store-reader.js';
 import { newLeadDictionaries } from './lead-dictionaries.js';
 import { LeadStoreBuilder } from './lead-store-builder.js';
 import { keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from './lead-store.js';
+import { StoreMerge } from './store-merge.js';
 import { RECORD_TYPE_CODES } from './store-columns.js';
 
-/** Rows copied from the old store between two turns for requests, during a refresh. */
-const REFRESH_SLICE_ROWS = 100_000;
+/**
+ * How long a refresh copies rows before a turn for requests, in ms: by time, not by rows, so a
+ * busy machine (a slower copy) does not lengthen the pauses.
+ */
+const REFRESH_SLICE_MS = 15;
 
 export type MemoryEngineState = 'loading' | 'serving' | 'failed';
 
@@ -252,19 +256,14 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
       const replaced = Object.values(RECORD_TYPE_CODES).map(() => new Set<number>());
       for (const key of deletes) replaced[RECORD_TYPE_CODES[key.record_type]]?.add(key.record_id);
       for (let row = 0; row < changed.size; row++) replaced[changed.record_type[row] as number]?.add(changed.record_id[row] as number);
+      // Both stores are in store order: merged as they are copied, the new one needs no sort.
       const builder = new LeadStoreBuilder(old.dictionaries, old.size + changed.size);
-      const kept = new Uint32Array(REFRESH_SLICE_ROWS);
-      for (let from = 0; from < old.size; from += REFRESH_SLICE_ROWS) {
-        const to = Math.min(old.size, from + REFRESH_SLICE_ROWS);
-        let count = 0;
-        for (let row = from; row < to; row++) {
-          if (!replaced[old.record_type[row] as number]?.has(old.record_id[row] as number)) kept[count++] = row;
-        }
-        builder.copyRows(old, kept.subarray(0, count));
+      const merge = new StoreMerge(builder, old, changed, replaced);
+      while (!merge.done) {
+        merge.copyFor(REFRESH_SLICE_MS);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      builder.copyRows(changed);
-      const store = await builder.build(reading.generation);
+      const store = await builder.build(reading.generation, { inStoreOrder: true });
       return sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
     });
   }

@@ -89,6 +89,15 @@ export class Utf8ColumnBuilder {
     }
   }
 
+  /**
+   * The first `n` rows as they were appended, as a column: only when they were appended in row
+   * order (rows 0, 1, …, as a merge in store order does). The bytes are copied to their length
+   * (the buffer grew by doubling); the ends are a view.
+   */
+  inAppendOrder(n: number): Utf8Column {
+    return { bytes: this.#bytes.slice(0, this.#length), ends: this.#ends.subarray(0, n) };
+  }
+
   /** The first `n` rows in `order`, as a column. */
   ordered(order: Uint32Array, n: number): Utf8Column {
     const bytes = new Uint8Array(this.#length);
