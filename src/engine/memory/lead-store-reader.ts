@@ -12,8 +12,12 @@ import { ROW_LAYOUT } from './store-columns.js';
 
 /** Rows per query: bounded memory for the row objects, and the event loop gets a turn between pages. */
 const PAGE_ROWS = 20_000;
-/** Ids per `in (…)` list of a partial read: within every driver's parameter limit. */
-const IDS_PER_QUERY = 1_000;
+/**
+ * Ids per `in (…)` list of a partial read: within every driver's parameter limit, and short
+ * enough (a primary-key seek each) that SQLite, which runs a statement synchronously, holds the
+ * event loop a few ms per statement (1,000 ids took 20–80 ms at 1,000,000 leads under load).
+ */
+const IDS_PER_QUERY = 250;
 
 /** The values of ROW_LAYOUT as SQL, aliased `v0`, `v1`, … for the reads through Kysely. */
 const ALIASES = ROW_LAYOUT.expressions.map((_, index) => `v${index}`);
@@ -36,10 +40,10 @@ export interface LeadTableReading {
 
 /**
  * Rows per statement of keyChecksumOf: a `group by` over the whole table held the event loop for
- * ~150 ms at 1,000,000 leads (SQLite runs a statement synchronously); a slice of 200,000 rows of
- * the primary key takes ~20 ms, with a turn after each.
+ * ~150 ms at 1,000,000 leads (SQLite runs a statement synchronously); a slice of 50,000 rows of
+ * the primary key takes a few ms, with a turn after each.
  */
-const CHECKSUM_SLICE_ROWS = 200_000;
+const CHECKSUM_SLICE_ROWS = 50_000;
 
 async function keyChecksumOf(db: Kysely<Database>): Promise<LeadKeyChecksum> {
   const sums = RECORD_TYPES.map(() => ({ leads: 0, ids: 0 }));

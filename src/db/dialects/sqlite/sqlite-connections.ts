@@ -10,7 +10,7 @@ import { startWalCheckpointer } from './sqlite-checkpointer.js';
  * Page cache per connection, in KiB. SQLite's default (2 MiB) makes nearly every index page of a
  * million-lead table a read from the OS: the sync's upserts into five indexes ran ~35% slower.
  */
-const PAGE_CACHE_KIB = 65_536;
+export const PAGE_CACHE_KIB = 65_536;
 
 export function openSqliteFile(path: string): BetterSqlite3.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -24,8 +24,9 @@ export function openSqliteFile(path: string): BetterSqlite3.Database {
   return connection;
 }
 
-/** The single connection behind a Kysely instance of this dialect (the change probe reads it). */
+/** The single connection behind a Kysely instance of this dialect (the change probe reads it), and its file. */
 export interface PooledConnection {
+  readonly url: string;
   connection: BetterSqlite3.Database | null;
   probe: { readonly dataVersion: BetterSqlite3.Statement; readonly totalChanges: BetterSqlite3.Statement } | null;
 }
@@ -56,7 +57,7 @@ function checkpointInAWorker(connection: BetterSqlite3.Database, path: string): 
 
 export const sqliteConnections: DialectConnections = {
   createKysely({ url }: ConnectionOptions): Kysely<Database> {
-    const pooled: PooledConnection = { connection: null, probe: null };
+    const pooled: PooledConnection = { url, connection: null, probe: null };
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({
         database: () => {
