@@ -6,13 +6,12 @@ import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
 import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
 import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
-import { accountCentsOf } from '../src/engine/memory/lead-store-reader.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createLatestGenerationReader } from '../src/sync/latest-generation-reader.js';
 import { syncLog } from '../src/sync/sync-log.js';
 import { NOW, leadsArb, queryArb } from './support/analytics-arbitraries.js';
-import { clearAnalytics, insertLeads, insertSyncRun } from './support/analytics-fixtures.js';
+import { clearAnalytics, insertLeads, insertSyncRun, leadRow } from './support/analytics-fixtures.js';
 import { applyVisibleChange, crmArbitrary, visibleChange, type VisibleChange } from './support/crm-arbitraries.js';
 import { MirroredCrm } from './support/mirrored-crm.js';
 import type { ReferenceQuery } from './support/reference-analytics.js';
@@ -50,20 +49,6 @@ function memoryEngineOn(database: DatabaseHandle, fallback: AnalyticsEngine = NO
   return new MemoryAnalyticsEngine({ database, fallback, logger: createLogger('silent'), pollMs: 0, generations: createLatestGenerationReader(database), syncLog });
 }
 
-describe('accountCentsOf', () => {
-  it('rounds like the SQL engine: exact on decimals, half away from zero', () => {
-    expect(accountCentsOf('1234.50')).toBe(123_450);
-    expect(accountCentsOf('-0.01')).toBe(-1);
-    expect(accountCentsOf('12.345')).toBe(1235);
-    expect(accountCentsOf('-12.345')).toBe(-1235);
-    expect(accountCentsOf('7')).toBe(700);
-    // SQLite's REAL: 0.285 × 100 is 28.499999999999996, which SQLite's round() also makes 28.
-    expect(accountCentsOf(0.285)).toBe(28);
-    expect(accountCentsOf(-1.005)).toBe(-100);
-    expect(accountCentsOf(19.99)).toBe(1999);
-  });
-});
-
 describe.each(testDialects())('memory engine on $dialect', (target) => {
   let app: TestApplication;
   let sqlEngine: AnalyticsEngine;
@@ -98,6 +83,23 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
       { numRuns: target.dialect === 'sqlite' ? 60 : 25 },
     );
   }, 240_000);
+
+  it('keeps account values in cents as the SQL engine sums them, half cents included', async () => {
+    await clearAnalytics(app.database.db);
+    // A product per lead, rate 1: by_product's total_value is each lead's cents / 100. SQLite keeps
+    // 0.285 as a REAL (× 100 = 28.499999999999996); the others round it to the column's 2 decimals.
+    const values = [1234.5, 0.285, 1.005, 19.99, 12.345, 7, 0.01, 99_999_999.99];
+    await insertLeads(
+      app.database.db,
+      values.map((value, index) => leadRow({ id: index + 1, value, shipments: 1, product: `packageContent.p${index}`, created: '2026-03-01' })),
+    );
+    await insertSyncRun(app.database.db, { watermark: '2026-04-17 10:00' });
+    const memory = memoryEngineOn(app.database);
+    await memory.refresh();
+    const { memory: fromMemory, sql: fromSql } = await bothEngines(memory, {});
+    expect(fromMemory).toStrictEqual(fromSql);
+    expect(fromSql.body.by_product).toContainEqual({ product_name: 'packageContent.p0', lead_count: 1, total_value: 1234.5 });
+  });
 
   it('answers through the SQL engine until a store of the latest sync is loaded, never mixing generations', async () => {
     await clearAnalytics(app.database.db);

@@ -26,7 +26,7 @@ import { createTestApplication, testDialects, type TestApplication } from './sup
 const ENV = { SYNC_BATCH_SIZE: '25', SYNC_ROLLING_SIZE: '0', SYNC_LOOKBACK_SECONDS: '120' };
 /** A believable CRM of 600 leads (plus the records that must not count). */
 const DEMO: CrmModel = demoCrmModel({ leads: 600, seed: 8, now: Date.parse('2026-04-17T00:00:00Z'), batchSize: 600 });
-/** The SQLite lease (src/db/dialects/sqlite/sqlite-lease-lock.ts): the longest a dead holder blocks. */
+/** The SQLite lease (src/db/dialects/sqlite/sqlite-locks.ts): the longest a dead holder blocks. */
 const LEASE_SECONDS = 60;
 /** MySQL/PostgreSQL drop a dead client's session, and its lock, within moments. */
 const SESSION_LOCK_RELEASE_BOUND_MS = 5_000;

@@ -8,7 +8,12 @@ import type { Database } from './schema.js';
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: SqlDialect;
-  /** Runs `work` on one consistent, read-only view of the database (see SqlDialect.withReadSnapshot). */
+  /**
+   * For short reads on the request path (the latest sync generation) that must not wait behind a
+   * sync chunk's transaction: a connection of its own on SQLite, the pool elsewhere.
+   */
+  readonly shortReads: Kysely<Database>;
+  /** Runs `work` on one consistent, read-only view of the database (see DialectSnapshots.withReadSnapshot). */
   readSnapshot<T>(work: (snapshot: ReadSnapshot) => Promise<T>): Promise<T>;
   /** Closes every pooled connection. Safe to call twice. */
   close(): Promise<void>;
@@ -18,12 +23,14 @@ export function openDatabase(location: DatabaseLocation, options: { poolSize: nu
   const dialect = dialectFor(location.dialect);
   const connection = { url: location.url, poolSize: options.poolSize };
   const db = dialect.connections.createKysely(connection);
+  const shortReader = dialect.connections.createShortReader(connection);
   let closing: Promise<void> | undefined;
   return {
     db,
     dialect,
+    shortReads: shortReader ?? db,
     readSnapshot: (work) => dialect.snapshots.withReadSnapshot(db, connection, work),
-    close: () => (closing ??= db.destroy()),
+    close: () => (closing ??= Promise.all([db.destroy(), shortReader?.destroy()]).then(() => undefined)),
   };
 }
 

@@ -57,6 +57,12 @@ export interface ConnectionOptions {
 export interface DialectConnections {
   createKysely(options: ConnectionOptions): Kysely<Database>;
   /**
+   * A Kysely instance for short reads that must not queue behind a write transaction holding the
+   * pool (the sync's chunks): SQLite's pool is one connection, so this is a second one (WAL
+   * readers never wait for the writer); null where the pool already has connections to spare.
+   */
+  createShortReader(options: ConnectionOptions): Kysely<Database> | null;
+  /**
    * Runs a bulk load (the demo seed) with durability relaxed where the dialect allows it: a crash
    * mid-load loses the load, which is then simply run again.
    */

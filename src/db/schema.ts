@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { LeadColumn } from '../domain/lead-columns.js';
 import type { RecordType } from '../domain/lead.js';
 import type { SnapshotPresetKey } from '../domain/presets.js';
 
@@ -131,31 +132,20 @@ export interface SourceTables {
 
 // ---- Tables owned by the service (SPEC §2) -----------------------------------------------------
 
-export interface CrmAnalyticsLeadsTable {
+/** Kysely's type of each logical column type of `crm_analytics_leads`. */
+interface LeadColumnDbType {
   record_type: RecordType;
-  record_id: number;
-  name: string;
-  salesman_id: number | null;
-  salesman_name: string | null;
-  locale_id: number;
-  locale_rate: Numeric;
-  tier: number | null;
-  stage_id: number;
-  stage_name: string;
-  stage_color: string;
-  product: string | null;
-  monthly_shipments: number;
-  account_value: Numeric;
-  is_won: DbBoolean;
-  is_lost: DbBoolean;
-  won_at: DbDateTime | null;
-  closing_days: number | null;
-  has_shipment: DbBoolean;
-  has_recharge: DbBoolean;
-  last_activity_at: DbDateTime | null;
-  created_at: DbDateTime;
-  synced_at: DbDateTime;
+  integer: number;
+  decimal: Numeric;
+  text: string;
+  flag: DbBoolean;
+  datetime: DbDateTime;
 }
+
+/** `crm_analytics_leads`, from the declaration of its columns (src/domain/lead-columns.ts). */
+export type CrmAnalyticsLeadsTable = {
+  [C in LeadColumn as C['name']]: LeadColumnDbType[C['type']] | (C['nullable'] extends true ? null : never);
+};
 
 export type SyncStatus = 'running' | 'ok' | 'failed';
 

@@ -1,40 +1,20 @@
 /**
- * A lead as the analytics read it: one row of `crm_analytics_leads` (SPEC §2), with datetimes
- * as epoch milliseconds. Pure data; the database layer maps rows into it.
+ * A lead: one row of `crm_analytics_leads` (SPEC §2), whose columns src/domain/lead-columns.ts
+ * declares. Pure data.
  */
 export type RecordType = 'company' | 'prospect';
 
 export const RECORD_TYPES: readonly RecordType[] = ['company', 'prospect'];
 
-/** The key of one lead: one row of `crm_analytics_leads`. */
+/** Ids are 32-bit integers on every dialect (SPEC §1 `int`): the range a record id lies in. */
+export const MAX_RECORD_ID = 2_147_483_647;
+/** Below every record id: where a walk of the ids in ascending order starts. */
+export const BELOW_EVERY_RECORD_ID = -2_147_483_648;
+
+/** The key of one row of `crm_analytics_leads`. */
 export interface LeadKey {
   readonly record_type: RecordType;
   readonly record_id: number;
-}
-
-export interface Lead {
-  readonly record_type: RecordType;
-  readonly record_id: number;
-  readonly name: string;
-  readonly salesman_id: number | null;
-  readonly salesman_name: string | null;
-  readonly locale_id: number;
-  readonly locale_rate: number;
-  readonly tier: number | null;
-  readonly stage_id: number;
-  readonly stage_name: string;
-  readonly stage_color: string;
-  readonly product: string | null;
-  readonly monthly_shipments: number;
-  readonly account_value: number;
-  readonly is_won: number;
-  readonly is_lost: number;
-  readonly won_at: number | null;
-  readonly closing_days: number | null;
-  readonly has_shipment: number;
-  readonly has_recharge: number;
-  readonly last_activity_at: number | null;
-  readonly created_at: number;
 }
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,7 @@
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { sql, type AliasableExpression, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { SqlDialect } from '../db/dialect.js';
 import type { CrmAnalyticsLeadsTable, Database, DbDateTime } from '../db/schema.js';
+import { LEAD_COLUMN_NAMES, type LeadColumnName } from '../domain/lead-columns.js';
 import type { RecordType } from '../domain/lead.js';
 
 /**
@@ -11,37 +12,19 @@ import type { RecordType } from '../domain/lead.js';
 /** One row of `crm_analytics_leads`, as the denormalized queries produce it. */
 export type LeadRow = Selectable<CrmAnalyticsLeadsTable>;
 
-/** The columns of `crm_analytics_leads`, in the order the denormalized queries select them. */
-export const LEAD_COLUMNS = [
-  'record_type',
-  'record_id',
-  'name',
-  'salesman_id',
-  'salesman_name',
-  'locale_id',
-  'locale_rate',
-  'tier',
-  'stage_id',
-  'stage_name',
-  'stage_color',
-  'product',
-  'monthly_shipments',
-  'account_value',
-  'is_won',
-  'is_lost',
-  'won_at',
-  'closing_days',
-  'has_shipment',
-  'has_recharge',
-  'last_activity_at',
-  'created_at',
-  'synced_at',
-] as const satisfies readonly (keyof CrmAnalyticsLeadsTable)[];
+/**
+ * A denormalized query's select expression for each column of `crm_analytics_leads`, keyed by
+ * column name: a missing column, or one of the wrong type, is a type error.
+ */
+type LeadSelections = { readonly [N in LeadColumnName]: AliasableExpression<LeadRow[N]> };
 
-export const LEAD_KEY_COLUMNS = ['record_type', 'record_id'] as const;
-export const LEAD_VALUE_COLUMNS = LEAD_COLUMNS.filter(
-  (column) => column !== 'record_type' && column !== 'record_id',
-);
+/** The select list of a denormalized query: the declaration's order, which is the upsert's column order. */
+function leadSelectList(selections: LeadSelections) {
+  return LEAD_COLUMN_NAMES.map((name) => {
+    const expression: AliasableExpression<unknown> = selections[name];
+    return expression.as(name);
+  });
+}
 
 /** The records a denormalized query covers: a list of ids (an incremental chunk) or the ids in [fromId, toId). */
 export type IdScope = { readonly ids: readonly number[] } | { readonly fromId: number; readonly toId: number };
@@ -128,54 +111,54 @@ export function companyLeadsQuery(db: Db, dialect: SqlDialect, scope: IdScope, s
     .leftJoin('salesmen as sm', 'sm.id', 'c.salesman_id')
     .where('c.deleted_at', 'is', null)
     .where((eb) => scopeCondition(eb, 'c.id', scope))
-    .select((eb) => [
-      sql.lit('company').as('record_type'),
-      'c.id as record_id',
-      'c.name as name',
-      'c.salesman_id as salesman_id',
-      'sm.name as salesman_name',
-      'c.locale_id as locale_id',
-      'l.rate as locale_rate',
-      eb
-        .selectFrom('company_monthly_tiers as t')
-        .select('t.tier')
-        .whereRef('t.company_id', '=', 'c.id')
-        .orderBy('t.month', 'desc')
-        .orderBy('t.id', 'desc')
-        .limit(1)
-        .as('tier'),
-      'f.stage_id as stage_id',
-      's.name as stage_name',
-      's.color as stage_color',
-      'f.product as product',
-      'f.monthly_shipments as monthly_shipments',
-      'f.account_value as account_value',
-      'f.is_won as is_won',
-      'f.is_lost as is_lost',
-      'f.won_at as won_at',
-      dialect.statements.wholeDaysBetween(eb.ref('c.created_at'), eb.ref('f.won_at')).as('closing_days'),
-      eb
-        .case()
-        .when(eb.exists(eb.selectFrom('shipments as sh').select(ONE.as('one')).whereRef('sh.company_id', '=', 'c.id')))
-        .then(ONE)
-        .else(ZERO)
-        .end()
-        .as('has_shipment'),
-      eb
-        .case()
-        .when(eb.exists(eb.selectFrom('payment_history as ph').select(ONE.as('one')).whereRef('ph.company_id', '=', 'c.id')))
-        .then(ONE)
-        .else(ZERO)
-        .end()
-        .as('has_recharge'),
-      eb
-        .selectFrom('follow_up_comments as m')
-        .select((e) => e.fn.max('m.created_at').as('at'))
-        .whereRef('m.company_id', '=', 'c.id')
-        .as('last_activity_at'),
-      'c.created_at as created_at',
-      dialect.statements.dateTimeValue(syncedAt).as('synced_at'),
-    ]);
+    .select((eb) =>
+      leadSelectList({
+        record_type: sql.lit('company'),
+        record_id: eb.ref('c.id'),
+        name: eb.ref('c.name'),
+        salesman_id: eb.ref('c.salesman_id'),
+        salesman_name: eb.ref('sm.name'),
+        locale_id: eb.ref('c.locale_id'),
+        locale_rate: eb.ref('l.rate'),
+        tier: eb
+          .selectFrom('company_monthly_tiers as t')
+          .select('t.tier')
+          .whereRef('t.company_id', '=', 'c.id')
+          .orderBy('t.month', 'desc')
+          .orderBy('t.id', 'desc')
+          .limit(1)
+          .$asScalar(),
+        stage_id: eb.ref('f.stage_id'),
+        stage_name: eb.ref('s.name'),
+        stage_color: eb.ref('s.color'),
+        product: eb.ref('f.product'),
+        monthly_shipments: eb.ref('f.monthly_shipments'),
+        account_value: eb.ref('f.account_value'),
+        is_won: eb.ref('f.is_won'),
+        is_lost: eb.ref('f.is_lost'),
+        won_at: eb.ref('f.won_at'),
+        closing_days: dialect.statements.wholeDaysBetween(eb.ref('c.created_at'), eb.ref('f.won_at')),
+        has_shipment: eb
+          .case()
+          .when(eb.exists(eb.selectFrom('shipments as sh').select(ONE.as('one')).whereRef('sh.company_id', '=', 'c.id')))
+          .then(ONE)
+          .else(ZERO)
+          .end(),
+        has_recharge: eb
+          .case()
+          .when(eb.exists(eb.selectFrom('payment_history as ph').select(ONE.as('one')).whereRef('ph.company_id', '=', 'c.id')))
+          .then(ONE)
+          .else(ZERO)
+          .end(),
+        last_activity_at: eb
+          .selectFrom('follow_up_comments as m')
+          .select((e) => e.fn.max('m.created_at').as('at'))
+          .whereRef('m.company_id', '=', 'c.id')
+          .$asScalar(),
+        created_at: eb.ref('c.created_at'),
+        synced_at: dialect.statements.dateTimeValue(syncedAt),
+      }),
+    );
   return query.$castTo<LeadRow>();
 }
 
@@ -202,35 +185,37 @@ export function prospectLeadsQuery(db: Db, dialect: SqlDialect, scope: IdScope, 
     .where('p.is_disqualified', '=', 0)
     .where('p.company_id', 'is', null)
     .where((eb) => scopeCondition(eb, 'p.id', scope))
-    .select((eb) => [
-      sql.lit('prospect').as('record_type'),
-      'p.id as record_id',
-      'p.company_name as name',
-      'p.salesman_id as salesman_id',
-      'sm.name as salesman_name',
-      'p.locale_id as locale_id',
-      'l.rate as locale_rate',
-      sql<number | null>`null`.as('tier'),
-      'f.stage_id as stage_id',
-      's.name as stage_name',
-      's.color as stage_color',
-      'f.product as product',
-      'f.monthly_shipments as monthly_shipments',
-      'f.account_value as account_value',
-      'f.is_won as is_won',
-      'f.is_lost as is_lost',
-      'f.won_at as won_at',
-      dialect.statements.wholeDaysBetween(eb.ref('p.created_at'), eb.ref('f.won_at')).as('closing_days'),
-      ZERO.as('has_shipment'),
-      ZERO.as('has_recharge'),
-      eb
-        .selectFrom('prospect_follow_up_comments as m')
-        .select((e) => e.fn.max('m.created_at').as('at'))
-        .whereRef('m.prospect_id', '=', 'p.id')
-        .as('last_activity_at'),
-      'p.created_at as created_at',
-      dialect.statements.dateTimeValue(syncedAt).as('synced_at'),
-    ]);
+    .select((eb) =>
+      leadSelectList({
+        record_type: sql.lit('prospect'),
+        record_id: eb.ref('p.id'),
+        name: eb.ref('p.company_name'),
+        salesman_id: eb.ref('p.salesman_id'),
+        salesman_name: eb.ref('sm.name'),
+        locale_id: eb.ref('p.locale_id'),
+        locale_rate: eb.ref('l.rate'),
+        tier: sql<number | null>`null`,
+        stage_id: eb.ref('f.stage_id'),
+        stage_name: eb.ref('s.name'),
+        stage_color: eb.ref('s.color'),
+        product: eb.ref('f.product'),
+        monthly_shipments: eb.ref('f.monthly_shipments'),
+        account_value: eb.ref('f.account_value'),
+        is_won: eb.ref('f.is_won'),
+        is_lost: eb.ref('f.is_lost'),
+        won_at: eb.ref('f.won_at'),
+        closing_days: dialect.statements.wholeDaysBetween(eb.ref('p.created_at'), eb.ref('f.won_at')),
+        has_shipment: ZERO,
+        has_recharge: ZERO,
+        last_activity_at: eb
+          .selectFrom('prospect_follow_up_comments as m')
+          .select((e) => e.fn.max('m.created_at').as('at'))
+          .whereRef('m.prospect_id', '=', 'p.id')
+          .$asScalar(),
+        created_at: eb.ref('p.created_at'),
+        synced_at: dialect.statements.dateTimeValue(syncedAt),
+      }),
+    );
   return query.$castTo<LeadRow>();
 }
 

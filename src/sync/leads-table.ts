@@ -2,9 +2,9 @@ import { sql, type Expression, type Kysely } from 'kysely';
 import { parseDbDateTime } from '../db/datetime.js';
 import type { SqlDialect } from '../db/dialect.js';
 import type { Database, DbDateTime } from '../db/schema.js';
-import type { RecordType } from '../domain/lead.js';
-import { LEAD_COLUMNS, LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS, type LeadRow } from './lead-source-queries.js';
-import type { LeadKey } from '../domain/lead.js';
+import { LEAD_COLUMN_NAMES, LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS } from '../domain/lead-columns.js';
+import { BELOW_EVERY_RECORD_ID, RECORD_TYPES, type LeadKey, type RecordType } from '../domain/lead.js';
+import type { LeadRow } from './lead-source-queries.js';
 
 type Db = Kysely<Database>;
 
@@ -21,7 +21,7 @@ export async function upsertLeadRowsFrom(
 ): Promise<void> {
   await db
     .insertInto('crm_analytics_leads')
-    .columns(LEAD_COLUMNS)
+    .columns(LEAD_COLUMN_NAMES)
     .expression(select)
     .modifyEnd(dialect.statements.upsertClause(LEAD_KEY_COLUMNS, LEAD_VALUE_COLUMNS))
     .execute();
@@ -77,19 +77,55 @@ export async function leastRecentlySynced(db: Db, limit: number): Promise<LeadKe
 }
 
 /**
- * Rows whose source record no longer qualifies or no longer exists (SPEC §7 step 6): one pass over
- * the table's primary key, with a primary-key seek and an index seek per row. Written as "the
- * qualifying record's id is null" (a scalar subquery) rather than `not exists`: PostgreSQL turns
- * `not exists` into an anti join planned from statistics, and on tables without them (a freshly
- * loaded CRM) it chose a nested loop that compared every row with every row — 90 s for 45,000
- * prospects. A scalar subquery is always a seek per row, on every dialect.
+ * Rows of `crm_analytics_leads` per statement of nonQualifyingLeadKeys: better-sqlite3 runs a
+ * statement synchronously, and one walk of a million rows held the event loop for 0.75 s; a slice
+ * of 25,000 rows takes ~20 ms, with a turn for other work after it.
+ */
+const NON_QUALIFYING_SLICE_ROWS = 25_000;
+
+/**
+ * Rows whose source record no longer qualifies or no longer exists (SPEC §7 step 6): a walk of the
+ * table's primary key, a slice of rows at a time (the slice's last id found by a seek on the key),
+ * with a primary-key seek and an index seek per row. Written as "the qualifying record's id is
+ * null" (a scalar subquery) rather than `not exists`: PostgreSQL turns `not exists` into an anti
+ * join planned from statistics, and on tables without them (a freshly loaded CRM) it chose a
+ * nested loop that compared every row with every row — 90 s for 45,000 prospects. A scalar
+ * subquery is always a seek per row, on every dialect.
  */
 export async function nonQualifyingLeadKeys(db: Db): Promise<LeadKey[]> {
-  const companies = await db
+  const keys: LeadKey[] = [];
+  for (const type of RECORD_TYPES) {
+    for (let after = BELOW_EVERY_RECORD_ID; ; ) {
+      const last = await db
+        .selectFrom('crm_analytics_leads')
+        .select('record_id')
+        .where('record_type', '=', type)
+        .where('record_id', '>', after)
+        .orderBy('record_id')
+        .limit(1)
+        .offset(NON_QUALIFYING_SLICE_ROWS - 1)
+        .executeTakeFirst();
+      const upTo = last === undefined ? null : Number(last.record_id);
+      const rows = await nonQualifyingInSlice(db, type, after, upTo).execute();
+      for (const row of rows) keys.push({ record_type: type, record_id: Number(row.record_id) });
+      if (upTo === null) break;
+      after = upTo;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return keys;
+}
+
+/** The rows of one slice, record ids in (after, upTo], or (after, ∞) for the last slice. */
+function nonQualifyingInSlice(db: Db, type: RecordType, after: number, upTo: number | null) {
+  const slice = db
     .selectFrom('crm_analytics_leads as l')
     .select('l.record_id')
-    .where('l.record_type', '=', 'company')
-    .where(
+    .where('l.record_type', '=', type)
+    .where('l.record_id', '>', after)
+    .$if(upTo !== null, (query) => query.where('l.record_id', '<=', upTo ?? 0));
+  if (type === 'company') {
+    return slice.where(
       (eb) =>
         eb
           .selectFrom('companies as c')
@@ -99,30 +135,21 @@ export async function nonQualifyingLeadKeys(db: Db): Promise<LeadKey[]> {
           .where((inner) => inner.exists(inner.selectFrom('follow_up_data as f').select(sql.lit(1).as('one')).whereRef('f.company_id', '=', 'c.id'))),
       'is',
       null,
-    )
-    .execute();
-  const prospects = await db
-    .selectFrom('crm_analytics_leads as l')
-    .select('l.record_id')
-    .where('l.record_type', '=', 'prospect')
-    .where(
-      (eb) =>
-        eb
-          .selectFrom('prospection_users as p')
-          .select('p.id')
-          .whereRef('p.id', '=', 'l.record_id')
-          .where('p.deleted_at', 'is', null)
-          .where('p.is_disqualified', '=', 0)
-          .where('p.company_id', 'is', null)
-          .where((inner) => inner.exists(inner.selectFrom('follow_up_data as f').select(sql.lit(1).as('one')).whereRef('f.prospect_id', '=', 'p.id'))),
-      'is',
-      null,
-    )
-    .execute();
-  return [
-    ...companies.map((row) => ({ record_type: 'company' as const, record_id: Number(row.record_id) })),
-    ...prospects.map((row) => ({ record_type: 'prospect' as const, record_id: Number(row.record_id) })),
-  ];
+    );
+  }
+  return slice.where(
+    (eb) =>
+      eb
+        .selectFrom('prospection_users as p')
+        .select('p.id')
+        .whereRef('p.id', '=', 'l.record_id')
+        .where('p.deleted_at', 'is', null)
+        .where('p.is_disqualified', '=', 0)
+        .where('p.company_id', 'is', null)
+        .where((inner) => inner.exists(inner.selectFrom('follow_up_data as f').select(sql.lit(1).as('one')).whereRef('f.prospect_id', '=', 'p.id'))),
+    'is',
+    null,
+  );
 }
 
 /** Rows a run wrote: they carry its `synced_at`, which no other run shares. */

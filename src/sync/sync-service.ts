@@ -7,7 +7,7 @@ import type { HeldLock, SqlDialect } from '../db/dialect.js';
 import { retryTransient } from '../db/retry.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Database, DbDateTime } from '../db/schema.js';
-import { RECORD_TYPES, type RecordType } from '../domain/lead.js';
+import { RECORD_TYPES, type LeadKey, type RecordType } from '../domain/lead.js';
 import type { Logger } from '../logging/logger.js';
 import { dirtyCompanyIds, dirtyProspectIds, idSpan, leadsQuery } from './lead-source-queries.js';
 import {
@@ -18,7 +18,6 @@ import {
   nonQualifyingLeadKeys,
   upsertLeadRowsFrom,
 } from './leads-table.js';
-import type { LeadKey } from '../domain/lead.js';
 import type { SyncCompletedEvent, SyncCounts, SyncListener, SyncOutcomeListener, SyncResult, SyncRunOutcome } from './sync-events.js';
 import { finishRunFailed, finishRunOk, latestOkWatermark, markInterruptedRuns, startRun } from './sync-log.js';
 
@@ -257,8 +256,11 @@ class SyncRun {
       prospect: new Set(await dirtyProspectIds(db, watermark)),
     };
     const dirtyCount = dirty.company.size + dirty.prospect.size;
+    // Each of these statements runs synchronously on SQLite: requests get a turn between them.
+    await yieldToOtherWork();
     // The oldest rows that are not dirty: at most dirtyCount of the first rollingSize + dirtyCount are.
     const rolling = settings.rollingSize > 0 ? await leastRecentlySynced(db, settings.rollingSize + dirtyCount) : [];
+    await yieldToOtherWork();
     const refreshed = rolling.filter((key) => !dirty[key.record_type].has(key.record_id)).slice(0, settings.rollingSize);
     this.#count({ dirtyCount, rollingCount: refreshed.length });
 

@@ -9,16 +9,13 @@ import type {
 } from '../../domain/analytics-aggregates.js';
 import { ACTIVE_LEADS_LIMIT } from '../../domain/analytics-payload.js';
 import type { AnalyticsPlan, LeadFilter } from '../../domain/analytics-plan.js';
-import {
-  LOST,
-  RECHARGE,
-  RECORD_TYPE_OF_CODE,
-  SHIPMENT,
-  WON,
-  lowerBound,
-  nameOfRow,
-  type LeadStore,
-} from './lead-store.js';
+import { lowerBound, type LeadStore } from './lead-store.js';
+import { LOST, RECHARGE, RECORD_TYPE_OF_CODE, SHIPMENT, WON } from './store-columns.js';
+import { textOfRow } from './utf8-column.js';
+
+/** Leads per salesman are counted by (salesman code, won and lost flags): this many slots a salesman. */
+const OUTCOME_FLAGS = WON | LOST;
+const OUTCOME_SLOTS = OUTCOME_FLAGS + 1;
 
 /**
  * A LeadFilter (src/domain/analytics-plan.ts) turned into what a scan of a LeadStore checks:
@@ -41,20 +38,20 @@ interface CompiledFilter {
 function compileFilter(store: LeadStore, filter: LeadFilter): CompiledFilter {
   const d = store.dictionaries;
   const range = filter.createdAt;
-  const from = range ? lowerBound(store.createdAt, range.from) : 0;
-  const to = range ? Math.max(from, lowerBound(store.createdAt, range.to)) : store.size;
+  const from = range ? lowerBound(store.created_at, range.from) : 0;
+  const to = range ? Math.max(from, lowerBound(store.created_at, range.to)) : store.size;
   const localeIds = filter.localeIds ? new Set(filter.localeIds) : null;
   const tiers = filter.tiers ? new Set(filter.tiers) : null;
-  const virtualStage = filter.virtualStage === null ? null : d.virtualStages.find(filter.virtualStage);
-  const product = filter.product === null ? null : d.products.find(filter.product);
+  const virtualStage = filter.virtualStage === null ? null : d.virtualStage.find(filter.virtualStage);
+  const product = filter.product === null ? null : d.product.find(filter.product);
   return {
     from,
     to,
     nothing: virtualStage === -1 || product === -1,
-    locales: localeIds ? d.locales.lookupTable((locale) => localeIds.has(locale.id)) : null,
-    salesmen: filter.salesmanId === null ? null : d.salesmen.lookupTable((salesman) => salesman.id === filter.salesmanId),
+    locales: localeIds ? d.locale.lookupTable((locale) => localeIds.has(locale.locale_id)) : null,
+    salesmen: filter.salesmanId === null ? null : d.salesman.lookupTable((salesman) => salesman.salesman_id === filter.salesmanId),
     // A lead without a tier never matches a tier filter (SQL `tier in (…)` is not true for null).
-    tiers: tiers ? d.tiers.lookupTable((tier) => tier !== null && tiers.has(tier)) : null,
+    tiers: tiers ? d.tier.lookupTable(({ tier }) => tier !== null && tiers.has(tier)) : null,
     virtualStage,
     product,
   };
@@ -156,23 +153,28 @@ function hasConditions(filter: CompiledFilter): boolean {
 
 /** Σ leads, shipments and cents per stage group, interleaved: [3 × group] leads, [+1] shipments, [+2] cents. */
 function newStageTotals(store: LeadStore): Float64Array {
-  return new Float64Array(store.dictionaries.stageGroups.size * 3);
+  return new Float64Array(store.dictionaries.stageGroup.size * 3);
 }
 
+/**
+ * The groups (and the active leads below) are object literals written out field by field: built
+ * with a spread (`{ ...flags, stage_name, … }`) they came out in a shape that V8 reads slowly, and
+ * requests took 3–7 times as long.
+ */
 function stageGroupsOf(store: LeadStore, totals: Float64Array): StageGroup[] {
   const d = store.dictionaries;
   const groups: StageGroup[] = [];
   for (let code = 0; code * 3 < totals.length; code++) {
     const leads = totals[code * 3] as number;
     if (leads === 0) continue;
-    const entry = d.stageGroups.valueOf(code);
+    const entry = d.stageGroup.valueOf(code);
     groups.push({
       is_lost: entry.flags & LOST ? 1 : 0,
       is_won: entry.flags & WON ? 1 : 0,
       has_recharge: entry.flags & RECHARGE ? 1 : 0,
       has_shipment: entry.flags & SHIPMENT ? 1 : 0,
-      stage_name: d.stages.valueOf(entry.stage).name,
-      rate: d.locales.valueOf(entry.locale).rate,
+      stage_name: d.stage.valueOf(entry.stage).stage_name,
+      rate: d.locale.valueOf(entry.locale).locale_rate,
       leads,
       shipments: totals[code * 3 + 1] as number,
       cents: totals[code * 3 + 2] as number,
@@ -184,8 +186,8 @@ function stageGroupsOf(store: LeadStore, totals: Float64Array): StageGroup[] {
 /** Adds rows [from, to), or the listed rows, to the stage totals. */
 function addStageTotals(store: LeadStore, totals: Float64Array, from: number, to: number, rows: Uint32Array | null): void {
   const stageGroup = store.stageGroup;
-  const shipments = store.monthlyShipments;
-  const cents = store.accountCents;
+  const shipments = store.monthly_shipments;
+  const cents = store.account_value_cents;
   const end = rows ? rows.length : to;
   for (let index = rows ? 0 : from; index < end; index++) {
     const row = rows ? (rows[index] as number) : index;
@@ -220,12 +222,12 @@ export function aggregateLeadStore(store: LeadStore, plan: AnalyticsPlan): Analy
   const to = rows ? rows.length : current.to;
 
   const totals = newStageTotals(store);
-  const salesmanLeads = new Float64Array(d.salesmen.size * 4);
-  const productLeads = new Float64Array(d.productGroups.size);
-  const productCents = new Float64Array(d.productGroups.size);
-  const tierLeads = new Float64Array(d.tiers.size);
+  const salesmanLeads = new Float64Array(d.salesman.size * OUTCOME_SLOTS);
+  const productLeads = new Float64Array(d.productGroup.size);
+  const productCents = new Float64Array(d.productGroup.size);
+  const tierLeads = new Float64Array(d.tier.size);
   const activeRows: number[] = [];
-  const { salesman, flags, productGroup, accountCents, tier, stageGroup, monthlyShipments } = store;
+  const { salesman, flags, productGroup, account_value_cents: accountCents, tier, stageGroup, monthly_shipments: monthlyShipments } = store;
   const closed = plan.open.openOnly ? WON | LOST : 0;
   for (let index = from; index < to; index++) {
     const row = rows ? (rows[index] as number) : index;
@@ -235,7 +237,7 @@ export function aggregateLeadStore(store: LeadStore, plan: AnalyticsPlan): Analy
     totals[stageSlot + 1] = (totals[stageSlot + 1] as number) + (monthlyShipments[row] as number);
     totals[stageSlot + 2] = (totals[stageSlot + 2] as number) + cents;
     const rowFlags = flags[row] as number;
-    const slot = (salesman[row] as number) * 4 + (rowFlags & (WON | LOST));
+    const slot = (salesman[row] as number) * OUTCOME_SLOTS + (rowFlags & OUTCOME_FLAGS);
     salesmanLeads[slot] = (salesmanLeads[slot] as number) + 1;
     const group = productGroup[row] as number;
     // Product group 0 is "no product".
@@ -265,11 +267,11 @@ function salesmanGroupsOf(store: LeadStore, leadsBySlot: Float64Array): Salesman
   const groups: SalesmanGroup[] = [];
   leadsBySlot.forEach((leads, slot) => {
     if (leads === 0) return;
-    const salesman = store.dictionaries.salesmen.valueOf(Math.floor(slot / 4));
-    const flags = slot % 4;
+    const { salesman_id, salesman_name } = store.dictionaries.salesman.valueOf(Math.floor(slot / OUTCOME_SLOTS));
+    const flags = slot % OUTCOME_SLOTS;
     groups.push({
-      salesman_id: salesman.id,
-      salesman_name: salesman.name,
+      salesman_id,
+      salesman_name,
       is_lost: flags & LOST ? 1 : 0,
       is_won: flags & WON ? 1 : 0,
       leads,
@@ -281,7 +283,7 @@ function salesmanGroupsOf(store: LeadStore, leadsBySlot: Float64Array): Salesman
 function tierGroupsOf(store: LeadStore, leadsByTier: Float64Array): TierGroup[] {
   const groups: TierGroup[] = [];
   leadsByTier.forEach((leads, code) => {
-    if (leads > 0) groups.push({ tier: store.dictionaries.tiers.valueOf(code), leads });
+    if (leads > 0) groups.push({ tier: store.dictionaries.tier.valueOf(code).tier, leads });
   });
   return groups;
 }
@@ -291,10 +293,10 @@ function productGroupsOf(store: LeadStore, leadsByGroup: Float64Array, centsByGr
   const groups: ProductGroup[] = [];
   leadsByGroup.forEach((leads, code) => {
     if (leads === 0) return;
-    const entry = d.productGroups.valueOf(code);
-    const product = d.products.valueOf(entry.product);
+    const entry = d.productGroup.valueOf(code);
+    const { product } = d.product.valueOf(entry.product);
     if (product === null) return;
-    groups.push({ product, rate: d.locales.valueOf(entry.locale).rate, leads, cents: centsByGroup[code] ?? 0 });
+    groups.push({ product, rate: d.locale.valueOf(entry.locale).locale_rate, leads, cents: centsByGroup[code] ?? 0 });
   });
   return groups;
 }
@@ -306,10 +308,10 @@ function closingDaysOf(store: LeadStore, filter: LeadFilter): { sum: number; cou
   let sum = 0;
   let count = 0;
   const order = store.wonOrder;
-  const from = filter.wonAt ? lowerBound(store.wonAt, filter.wonAt.from, order) : 0;
-  const to = filter.wonAt ? Math.max(from, lowerBound(store.wonAt, filter.wonAt.to, order)) : order.length;
+  const from = filter.wonAt ? lowerBound(store.won_at, filter.wonAt.from, order) : 0;
+  const to = filter.wonAt ? Math.max(from, lowerBound(store.won_at, filter.wonAt.to, order)) : order.length;
   const rows = matchingRows(store, compiled, from, to, order);
-  const closingDays = store.closingDays;
+  const closingDays = store.closing_days;
   for (let index = 0; index < rows.length; index++) {
     const days = closingDays[rows[index] as number] as number;
     if (Number.isNaN(days)) continue;
@@ -325,31 +327,31 @@ function executivesOf(store: LeadStore, filter: LeadFilter): ExecutiveRow[] {
   const localeIds = filter.localeIds ? new Set(filter.localeIds) : null;
   const codes = new Set<number>();
   store.salesmenByLocale.forEach((salesmen, localeCode) => {
-    if (localeIds !== null && !localeIds.has(d.locales.valueOf(localeCode).id)) return;
+    if (localeIds !== null && !localeIds.has(d.locale.valueOf(localeCode).locale_id)) return;
     for (const code of salesmen) codes.add(code);
   });
   return [...codes].flatMap((code) => {
-    const salesman = d.salesmen.valueOf(code);
-    return salesman.id === null ? [] : [{ id: salesman.id, name: salesman.name }];
+    const { salesman_id: id, salesman_name: name } = d.salesman.valueOf(code);
+    return id === null ? [] : [{ id, name }];
   });
 }
 
 function activeLeadOf(store: LeadStore, row: number): ActiveLeadRow {
   const d = store.dictionaries;
   const flags = store.flags[row] ?? 0;
-  const stage = d.stages.valueOf(store.stage[row] ?? 0);
+  const stage = d.stage.valueOf(store.stage[row] ?? 0);
   return {
-    record_type: RECORD_TYPE_OF_CODE[store.recordType[row] ?? 0] ?? 'company',
-    record_id: store.recordId[row] ?? 0,
-    name: nameOfRow(store, row),
-    salesman_name: d.salesmen.valueOf(store.salesman[row] ?? 0).name,
-    tier: d.tiers.valueOf(store.tier[row] ?? 0),
-    stage_name: stage.name,
-    stage_color: stage.color,
+    record_type: RECORD_TYPE_OF_CODE[store.record_type[row] ?? 0] ?? 'company',
+    record_id: store.record_id[row] ?? 0,
+    name: textOfRow(store.name, row),
+    salesman_name: d.salesman.valueOf(store.salesman[row] ?? 0).salesman_name,
+    tier: d.tier.valueOf(store.tier[row] ?? 0).tier,
+    stage_name: stage.stage_name,
+    stage_color: stage.stage_color,
     is_lost: flags & LOST ? 1 : 0,
     is_won: flags & WON ? 1 : 0,
     has_recharge: flags & RECHARGE ? 1 : 0,
     has_shipment: flags & SHIPMENT ? 1 : 0,
-    created_at: store.createdAt[row] ?? 0,
+    created_at: store.created_at[row] ?? 0,
   };
 }

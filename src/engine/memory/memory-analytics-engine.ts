@@ -6,10 +6,17 @@ import type { Logger } from '../../logging/logger.js';
 import type { AnalyticsEngine, EngineResult, SyncLogReads } from '../analytics-engine.js';
 import { aggregateLeadStore } from './lead-store-aggregates.js';
 import { readLeadTable } from './lead-store-reader.js';
-import { LeadDictionaries, LeadStoreBuilder, RECORD_TYPE_CODES, keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from './lead-store.js';
+import { newLeadDictionaries } from './lead-dictionaries.js';
+import { LeadStoreBuilder } from './lead-store-builder.js';
+import { keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from './lead-store.js';
+import { StoreMerge } from './store-merge.js';
+import { RECORD_TYPE_CODES } from './store-columns.js';
 
-/** Rows copied from the old store between two turns for requests, during a refresh. */
-const REFRESH_SLICE_ROWS = 100_000;
+/**
+ * How long a refresh copies rows before a turn for requests, in ms: by time, not by rows, so a
+ * busy machine (a slower copy) does not lengthen the pauses.
+ */
+const REFRESH_SLICE_MS = 15;
 
 export type MemoryEngineState = 'loading' | 'serving' | 'failed';
 
@@ -91,16 +98,29 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   }
 
   async compute(plan: Parameters<AnalyticsEngine['compute']>[0], now: number, known?: DataGeneration | null): Promise<EngineResult> {
+    return this.answer(
+      known,
+      (store) => ({ body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation }),
+      () => this.#options.fallback.compute(plan, now),
+    );
+  }
+
+  /**
+   * The serving rule every question to this engine follows: `fromStore` answers when the store is
+   * of the latest successful sync (`known` when the caller has just read it, else read here), and
+   * `fallback` (the SQL engine) otherwise, while a refresh catches up. While a sync of this
+   * process refreshes the store, the run is not over for anyone (its call returns after the
+   * refresh): the store of the run before still answers, labelled as such, instead of sending
+   * every request to SQL for that moment.
+   */
+  async answer<T>(known: DataGeneration | null | undefined, fromStore: (store: LeadStore) => T, fallback: () => Promise<T>): Promise<T> {
     const latest = known === undefined ? await this.#generations.read() : known;
     const store = this.#store;
-    // While a sync of this process refreshes the store, the run is not over for anyone (its call
-    // returns after the refresh): the store of the run before still answers, labelled as such,
-    // instead of sending every request to SQL for that moment.
     if (store !== null && latest !== null && (store.generation?.id === latest.id || (this.#catchingUpWithOwnSync && store.generation !== null))) {
-      return { body: assembleAnalyticsPayload(aggregateLeadStore(store, plan), now), generation: store.generation };
+      return fromStore(store);
     }
     if (this.#started && this.#isBehind(latest)) this.#scheduleRefresh();
-    return this.#options.fallback.compute(plan, now);
+    return fallback();
   }
 
   /**
@@ -213,7 +233,7 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   /** Every row, into new dictionaries (values no row has any more are dropped). */
   async #loadAll(): Promise<LeadStore> {
     return this.#options.database.readSnapshot(async (snapshot) => {
-      const builder = new LeadStoreBuilder(new LeadDictionaries(), this.#store?.size ?? 1024);
+      const builder = new LeadStoreBuilder(newLeadDictionaries(), this.#store?.size ?? 1024);
       const reading = await readLeadTable(snapshot, this.#options.syncLog, builder);
       return await builder.build(reading.generation);
     });
@@ -233,19 +253,17 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
       if (reading.generation === null || reading.checksum === null) return null;
       const changed = await fetched.build(null);
       // Record ids per record type (small integers: a fast Set), of rows replaced or deleted.
-      const replaced: [Set<number>, Set<number>] = [new Set(), new Set()];
-      for (const key of deletes) replaced[RECORD_TYPE_CODES[key.record_type]].add(key.record_id);
-      for (let row = 0; row < changed.size; row++) replaced[changed.recordType[row] as 0 | 1].add(changed.recordId[row] as number);
+      const replaced = Object.values(RECORD_TYPE_CODES).map(() => new Set<number>());
+      for (const key of deletes) replaced[RECORD_TYPE_CODES[key.record_type]]?.add(key.record_id);
+      for (let row = 0; row < changed.size; row++) replaced[changed.record_type[row] as number]?.add(changed.record_id[row] as number);
+      // Both stores are in store order: merged as they are copied, the new one needs no sort.
       const builder = new LeadStoreBuilder(old.dictionaries, old.size + changed.size);
-      for (let from = 0; from < old.size; from += REFRESH_SLICE_ROWS) {
-        const to = Math.min(old.size, from + REFRESH_SLICE_ROWS);
-        for (let row = from; row < to; row++) {
-          if (!replaced[old.recordType[row] as 0 | 1].has(old.recordId[row] as number)) builder.copyFrom(old, row);
-        }
+      const merge = new StoreMerge(builder, old, changed, replaced);
+      while (!merge.done) {
+        merge.copyFor(REFRESH_SLICE_MS);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      for (let row = 0; row < changed.size; row++) builder.copyFrom(changed, row);
-      const store = await builder.build(reading.generation);
+      const store = await builder.build(reading.generation, { inStoreOrder: true });
       return sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
     });
   }

@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Sql
 import { formatDbDateTime } from '../../db/datetime.js';
 import type { Database } from '../../db/schema.js';
 import type { InstantRange, LeadFilter } from '../../domain/analytics-plan.js';
+import { MAX_RECORD_ID } from '../../domain/lead.js';
 import { IN_RECHARGE_STAGE, LOST_STAGE, WON_STAGE } from '../../domain/virtual-stage.js';
 
 type LeadsExpressions = ExpressionBuilder<Database, 'crm_analytics_leads'>;
@@ -26,11 +27,11 @@ function inRange(eb: LeadsExpressions, column: 'created_at' | 'won_at', range: I
 const MATCHES_NOTHING = sql<SqlBool>`1 = 0`;
 
 /**
- * The id columns are 32-bit integers on every dialect (SPEC §1 `int`). A valid parameter may name
+ * The id columns are 32-bit integers on every dialect (MAX_RECORD_ID). A valid parameter may name
  * a larger id (SPEC §4 only asks for a positive integer): no row holds it, and PostgreSQL refuses
  * to compare an integer column with it ("out of range for type integer", a 500). It matches nothing.
  */
-const MAX_ID = 2_147_483_647;
+const MAX_ID = MAX_RECORD_ID;
 
 /** `column in (…)`; an empty list matches nothing (and `in ()` is not SQL). */
 function inList(eb: LeadsExpressions, column: 'locale_id' | 'tier', values: readonly number[]): Expression<SqlBool> {

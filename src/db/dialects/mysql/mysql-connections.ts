@@ -25,5 +25,7 @@ export const mysqlConnections: DialectConnections = {
       }),
     });
   },
+  // The pool has other connections than the one a sync pins.
+  createShortReader: () => null,
   withBulkLoad: (_db, load) => load(),
 };

@@ -53,5 +53,7 @@ export const postgresConnections: DialectConnections = {
     pool.on('connect', (client) => client.on('error', ignoreDroppedConnection));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   },
+  // The pool has other connections than the one a sync pins.
+  createShortReader: () => null,
   withBulkLoad: (_db, load) => load(),
 };

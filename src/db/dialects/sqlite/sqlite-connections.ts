@@ -4,12 +4,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { ConnectionOptions, DialectConnections } from '../../dialect.js';
 import type { Database } from '../../schema.js';
+import { startWalCheckpointer } from './sqlite-checkpointer.js';
 
 /**
  * Page cache per connection, in KiB. SQLite's default (2 MiB) makes nearly every index page of a
  * million-lead table a read from the OS: the sync's upserts into five indexes ran ~35% slower.
  */
-const PAGE_CACHE_KIB = 65_536;
+export const PAGE_CACHE_KIB = 65_536;
 
 export function openSqliteFile(path: string): BetterSqlite3.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -23,8 +24,9 @@ export function openSqliteFile(path: string): BetterSqlite3.Database {
   return connection;
 }
 
-/** The single connection behind a Kysely instance of this dialect (the change probe reads it). */
+/** The single connection behind a Kysely instance of this dialect (the change probe reads it), and its file. */
 export interface PooledConnection {
+  readonly url: string;
   connection: BetterSqlite3.Database | null;
   probe: { readonly dataVersion: BetterSqlite3.Statement; readonly totalChanges: BetterSqlite3.Statement } | null;
 }
@@ -34,20 +36,47 @@ export function pooledConnectionOf(db: Kysely<Database>): PooledConnection | und
   return pooledConnections.get(db);
 }
 
+/**
+ * The pool's connection writes (the sync), and SQLite's automatic checkpoint runs inside the
+ * commit that crosses 1,000 WAL pages, on the event loop: 80–120 ms per sync chunk at 1,000,000
+ * leads. It is turned off for this connection and a worker thread checkpoints instead; should the
+ * worker end on its own, the automatic checkpoint comes back.
+ */
+function checkpointInAWorker(connection: BetterSqlite3.Database, path: string): void {
+  connection.pragma('wal_autocheckpoint = 0');
+  const stopCheckpointer = startWalCheckpointer(path, () => {
+    if (connection.open) connection.pragma('wal_autocheckpoint = 1000');
+  });
+  const close = connection.close.bind(connection);
+  connection.close = () => {
+    const closed = close();
+    void stopCheckpointer();
+    return closed;
+  };
+}
+
 export const sqliteConnections: DialectConnections = {
   createKysely({ url }: ConnectionOptions): Kysely<Database> {
-    const pooled: PooledConnection = { connection: null, probe: null };
+    const pooled: PooledConnection = { url, connection: null, probe: null };
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({
         database: () => {
-          pooled.connection = openSqliteFile(url);
+          const connection = openSqliteFile(url);
+          if (url !== ':memory:') checkpointInAWorker(connection, url);
+          pooled.connection = connection;
           pooled.probe = null;
-          return Promise.resolve(pooled.connection);
+          return Promise.resolve(connection);
         },
       }),
     });
     pooledConnections.set(db, pooled);
     return db;
+  },
+
+  createShortReader({ url }: ConnectionOptions) {
+    // An in-memory database exists only on the pool's own connection.
+    if (url === ':memory:') return null;
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: () => Promise.resolve(openSqliteFile(url)) }) });
   },
 
   async withBulkLoad(db, load) {

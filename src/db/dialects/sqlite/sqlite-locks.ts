@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DialectLocks, HeldLock, LockOutcome } from '../../dialect.js';
 import type { Database } from '../../schema.js';
+import { PAGE_CACHE_KIB, pooledConnectionOf } from './sqlite-connections.js';
+import { createWorkerKysely } from './sqlite-worker-connection.js';
 
 /**
  * How long a lease lasts without renewal, and how often its holder renews it. A process that dies
@@ -99,6 +101,21 @@ export async function withLeaseLock<T>(
   }
 }
 
+/**
+ * The lease, and the work under it, on a connection in a worker thread
+ * (sqlite-worker-connection.ts): the sync's statements then never hold the event loop of the
+ * process serving requests, and a write waiting for another process's lock (busy_timeout) waits
+ * there too. An in-memory database exists only on the pool's connection: the work runs on it.
+ */
 export const sqliteLocks: DialectLocks = {
-  withExclusiveLock: (db, name, work) => withLeaseLock(db, name, work),
+  async withExclusiveLock(db, name, work) {
+    const url = pooledConnectionOf(db)?.url;
+    if (url === undefined || url === ':memory:') return withLeaseLock(db, name, work);
+    const offThread = createWorkerKysely(url, PAGE_CACHE_KIB);
+    try {
+      return await withLeaseLock(offThread, name, work);
+    } finally {
+      await offThread.destroy();
+    }
+  },
 };
