@@ -111,6 +111,8 @@ export const sqliteLocks: DialectLocks = {
   async withExclusiveLock(db, name, work) {
     const url = pooledConnectionOf(db)?.url;
     if (url === undefined || url === ':memory:') return withLeaseLock(db, name, work);
+    // The worker opens a connection of its own: a closed (or unreachable) database is found here first.
+    await sql`select 1`.execute(db);
     const offThread = createWorkerKysely(url, PAGE_CACHE_KIB);
     try {
       return await withLeaseLock(offThread, name, work);
