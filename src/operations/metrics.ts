@@ -124,7 +124,11 @@ export class OperationsMetrics {
     // No successful run yet: "never" and an infinite lag, so that every alert on them fires.
     this.#lastSuccess.set(latestOk?.finished_at ? Date.parse(latestOk.finished_at) / 1000 : 0);
     this.#dataLag.set(lagSeconds ?? Number.POSITIVE_INFINITY);
-    this.#leads.set(await syncStatus.leadsOfLatestGeneration(latestOk));
+    // The memory engine holding that generation knows its size; otherwise count (once per generation).
+    const engine = this.#options.engineStatus();
+    this.#leads.set(
+      engine !== null && latestOk !== null && engine.generation === latestOk.id ? engine.leads : await syncStatus.leadsOfLatestGeneration(latestOk),
+    );
     return this.registry.metrics();
   }
 
