@@ -6,7 +6,8 @@
  *   BENCH_LEADS=20000 npm run bench        (every size becomes 20,000 leads)
  *
  * Defaults: demo generation, sync and the pauses during a sync at 1,000,000 leads; the engines side by side at 100,000 and
- * 1,000,000; the load test at 100,000 (SQLite, 50 connections × 20 s, syncs every 3 s).
+ * 1,000,000; the load test at 100,000 (SQLite, 50 connections × 20 s, syncs every 3 s); the
+ * operations bench at 1,000,000 (snapshot hits as browsers ask, 304s, a sync under load).
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -23,6 +24,7 @@ const benchmarks: [string, string, string[]][] = [
   ['event-loop pauses during a sync', 'bench/sync-pause.ts', ['--leads', size('1000000'), '--repeat', '2']],
   ['analytics engines', 'bench/engine-bench.ts', ['--leads', size('100000,1000000')]],
   ['load', 'bench/load.ts', ['--leads', size('100000')]],
+  ['operations (browsers, revalidation, a sync under load)', 'bench/ops-bench.ts', ['--leads', size('1000000')]],
 ];
 
 let failed = 0;

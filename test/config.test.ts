@@ -15,7 +15,7 @@ describe('loadConfig', () => {
       database: { location: { dialect: 'sqlite', url: './data/crm-analytics.sqlite' }, isEmbeddedDefault: true, poolSize: 10 },
       http: { host: '127.0.0.1', port: 3000 },
       timezone: 'UTC',
-      sync: { batchSize: 500, rollingSize: 10_000, lookbackSeconds: 120, cron: null },
+      sync: { batchSize: 500, rollingSize: 10_000, lookbackSeconds: 120, cron: null, staleAfterSeconds: 3600 },
       analytics: { engine: 'memory', pollMs: 5000 },
       logLevel: 'info',
     });
@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       SYNC_ROLLING_SIZE: '5000',
       SYNC_LOOKBACK_SECONDS: '60',
       SYNC_CRON: '*/5 * * * *',
+      SYNC_STALE_AFTER_SECONDS: '900',
       ANALYTICS_ENGINE: 'SQL',
       ANALYTICS_POLL_MS: '0',
       LOG_LEVEL: 'DEBUG',
@@ -58,7 +59,7 @@ describe('loadConfig', () => {
       database: { location: { dialect: 'postgres', url: 'postgres://u:p@db:5432/crm' }, poolSize: 4, isEmbeddedDefault: false },
       http: { host: '0.0.0.0', port: 8080 },
       timezone: 'America/Mexico_City',
-      sync: { batchSize: 250, rollingSize: 5000, lookbackSeconds: 60, cron: '*/5 * * * *' },
+      sync: { batchSize: 250, rollingSize: 5000, lookbackSeconds: 60, cron: '*/5 * * * *', staleAfterSeconds: 900 },
       analytics: { engine: 'sql', pollMs: 0 },
       logLevel: 'debug',
       auth: { generatedSecretsFile: null },
@@ -87,6 +88,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
         ANALYTICS_ENGINE: 'gpu',
         ANALYTICS_POLL_MS: '-1',
+        SYNC_STALE_AFTER_SECONDS: '0',
         DATABASE_URL: 'oracle://db',
         JWT_SECRET: 'same',
         CRON_JWT_SECRET: 'same',
@@ -100,7 +102,7 @@ describe('loadConfig', () => {
       }
       return '';
     })();
-    for (const name of ['PORT', 'SYNC_BATCH_SIZE', 'DATABASE_POOL_SIZE', 'CRM_TIMEZONE', 'LOG_LEVEL', 'ANALYTICS_ENGINE', 'ANALYTICS_POLL_MS', 'DATABASE_URL', 'CRON_JWT_SECRET']) {
+    for (const name of ['PORT', 'SYNC_BATCH_SIZE', 'DATABASE_POOL_SIZE', 'CRM_TIMEZONE', 'LOG_LEVEL', 'ANALYTICS_ENGINE', 'ANALYTICS_POLL_MS', 'SYNC_STALE_AFTER_SECONDS', 'DATABASE_URL', 'CRON_JWT_SECRET']) {
       expect(message).toContain(name);
     }
     expect(message.split('\n')).toHaveLength(1);

@@ -33,12 +33,13 @@ describe.each(testDialects())('GET /crm/analytics/filter-options on $dialect', (
   const get = (token?: string) =>
     server.inject({ method: 'GET', url: '/crm/analytics/filter-options', headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-  it('lists locales by name, pipeline stages in order, and the CRM time zone', async () => {
+  it('lists locales by name, pipeline stages in order, the CRM time zone and the staleness threshold', async () => {
     const response = await get(issueAdminToken(TEST_JWT_SECRET));
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('private, no-cache');
     expect(response.result).toEqual({
       timezone: 'America/Mexico_City',
+      stale_after_seconds: 3600,
       locales: [
         { id: 3, code: 'AR', name: 'Argentina', currency: 'ARS' },
         { id: 2, code: 'CO', name: 'Colombia', currency: 'COP' },

@@ -6,6 +6,7 @@ import { presetMatching, presetRanges, todayInZone, type SnapshotPresetKey } fro
 import type { AnalyticsEngine, EngineResult } from '../engine/analytics-engine.js';
 import type { Logger } from '../logging/logger.js';
 import { snapshotCacheKey } from './snapshot-key.js';
+import { ServedBody, entityTagOf } from './served-body.js';
 import type { SnapshotRepository } from './snapshot-repository.js';
 
 export interface ServedPayload {
@@ -13,7 +14,14 @@ export interface ServedPayload {
   readonly json: string;
   /** Also in the payload's `meta.source`; the HTTP layer copies it to `X-Analytics-Source`. */
   readonly source: PayloadSource;
+  /** A strong entity tag of `json` (unquoted): it changes whenever the body does (SPEC §13). */
+  readonly entityTag: string;
+  /** A snapshot's bytes, identity and compressed once per snapshot and generation; null for a live answer. */
+  readonly body: ServedBody | null;
 }
+
+/** Whether a cacheable request was served from a snapshot (`hit`) or computed live (`miss`). */
+export type SnapshotLookup = 'hit' | 'miss';
 
 /** Snapshots kept ready to serve in this process: the presets and the locale choices in use. */
 const SERVED_SNAPSHOTS_KEPT = 64;
@@ -54,6 +62,8 @@ export interface AnalyticsServiceDependencies {
   /** CRM_TIMEZONE: dates and presets are read in it. */
   readonly timeZone: string;
   readonly logger: Logger;
+  /** Told of every cacheable request's outcome (the snapshot metrics). */
+  readonly onSnapshotLookup?: (result: SnapshotLookup) => void;
 }
 
 function withMeta(result: EngineResult, source: PayloadSource, computedAt: number): AnalyticsPayload {
@@ -72,13 +82,18 @@ function servedSnapshot(json: string): string | null {
 
 export function createAnalyticsService(deps: AnalyticsServiceDependencies): AnalyticsService {
   const { generations, engine, snapshots, clock, timeZone, logger } = deps;
+  const lookup = deps.onSnapshotLookup ?? (() => undefined);
   // What a hit costs is mostly reading, parsing and re-serialising the stored payload: a snapshot
-  // served once is kept here as text, valid while its generation is the latest successful sync.
-  const served = new Map<string, { readonly generation: number; readonly json: string }>();
-  const keepServed = (cacheKey: string, generation: number, json: string) => {
+  // served once is kept here as text and bytes (compressed on demand, once), valid while its
+  // generation is the latest successful sync.
+  const served = new Map<string, { readonly generation: number; readonly payload: ServedPayload }>();
+  const keepServed = (cacheKey: string, generation: number, json: string): ServedPayload => {
+    const body = new ServedBody(json);
+    const payload: ServedPayload = { json, source: 'snapshot', entityTag: body.entityTag, body };
     served.delete(cacheKey);
-    served.set(cacheKey, { generation, json });
+    served.set(cacheKey, { generation, payload });
     if (served.size > SERVED_SNAPSHOTS_KEPT) served.delete(served.keys().next().value ?? cacheKey);
+    return payload;
   };
 
   /** `latest`: the latest successful sync when just read here, so the engine need not read it again. */
@@ -109,18 +124,22 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies): Anal
         const generation = await generations.read();
         latest = generation;
         const kept = served.get(cacheKey);
-        if (generation !== null && kept !== undefined && kept.generation === generation.id) return { json: kept.json, source: 'snapshot' };
+        if (generation !== null && kept !== undefined && kept.generation === generation.id) {
+          lookup('hit');
+          return kept.payload;
+        }
         const snapshot = generation === null ? null : await snapshots.find(cacheKey);
         if (generation !== null && snapshot !== null && snapshot.generation === generation.id) {
           const json = servedSnapshot(snapshot.payload);
           if (json !== null) {
-            keepServed(cacheKey, snapshot.generation, json);
-            return { json, source: 'snapshot' };
+            lookup('hit');
+            return keepServed(cacheKey, snapshot.generation, json);
           }
           logger.warn({ generation: snapshot.generation }, 'unreadable analytics snapshot: computing live');
         }
       }
 
+      if (cacheable) lookup('miss');
       const { result, computedAt } = await compute(query, latest);
       const payload = withMeta(result, 'live', computedAt);
       if (cacheable && result.generation !== null) {
@@ -133,7 +152,8 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies): Anal
           logger.warn({ err: error }, 'could not store an analytics snapshot');
         });
       }
-      return { json: JSON.stringify(payload), source: 'live' };
+      const json = JSON.stringify(payload);
+      return { json, source: 'live', entityTag: entityTagOf(json), body: null };
     },
 
     async rebuildPresetSnapshots() {

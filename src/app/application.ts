@@ -7,6 +7,8 @@ import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createHealthService, type HealthService } from '../operations/health-service.js';
+import { OperationsMetrics } from '../operations/metrics.js';
+import { createSyncStatusService, type SyncStatusService } from '../operations/sync-status-service.js';
 import { createReferenceService, type ReferenceService } from '../reference/reference-service.js';
 import { createLatestGenerationReader } from '../sync/latest-generation-reader.js';
 import { syncLog } from '../sync/sync-log.js';
@@ -35,6 +37,10 @@ export interface Application {
   readonly memoryEngine: MemoryAnalyticsEngine | null;
   /** What `GET /health` reports. */
   readonly health: HealthService;
+  /** The sync log seen from outside: `GET /crm/analytics/sync/status`, staleness (docs/operations.md). */
+  readonly syncStatus: SyncStatusService;
+  /** The Prometheus metrics of this process (`GET /metrics`, SPEC §13). */
+  readonly metrics: OperationsMetrics;
   /**
    * Starts what a serving process keeps doing in the background: the memory engine's load and its
    * poll for syncs run elsewhere. One-shot commands (sync, snapshots rebuild) do without.
@@ -59,10 +65,12 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
   const clock = overrides.clock ?? Date.now;
   const sqlEngine = createSqlAnalyticsEngine(database.db, syncLog);
   const generations = createLatestGenerationReader(database);
+  const syncStatus = createSyncStatusService(database, clock);
   const memoryEngine =
     config.analytics.engine === 'memory'
       ? new MemoryAnalyticsEngine({ database, fallback: sqlEngine, logger, pollMs: config.analytics.pollMs, generations, syncLog })
       : null;
+  const metrics = new OperationsMetrics({ syncStatus, engineStatus: () => memoryEngine?.status() ?? null });
   const analytics = createAnalyticsService({
     generations,
     engine: memoryEngine ?? sqlEngine,
@@ -70,6 +78,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     clock,
     timeZone: config.timezone,
     logger,
+    onSnapshotLookup: (result) => metrics.recordSnapshotLookup(result),
   });
   const sync = new SyncService({
     database,
@@ -77,6 +86,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     ...(overrides.syncTestHooks ? { testHooks: overrides.syncTestHooks } : {}),
   });
+  sync.onOutcome((outcome) => metrics.recordSyncOutcome(outcome));
   let backgroundStarted = false;
   // The memory engine catches up first, so the snapshots below are computed from the new data.
   sync.onCompleted(async (event) => {
@@ -93,10 +103,17 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     clock,
     analytics,
-    reference: createReferenceService(database.db, { timezone: config.timezone }),
+    reference: createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds }),
     sync,
     memoryEngine,
-    health: createHealthService(database, () => (memoryEngine ? { kind: 'memory', ...memoryEngine.status() } : { kind: 'sql' })),
+    health: createHealthService({
+      database,
+      engineStatus: () => (memoryEngine ? { kind: 'memory', ...memoryEngine.status() } : { kind: 'sql' }),
+      syncStatus,
+      staleAfterSeconds: config.sync.staleAfterSeconds,
+    }),
+    syncStatus,
+    metrics,
     startBackgroundWork() {
       if (backgroundStarted) return;
       backgroundStarted = true;

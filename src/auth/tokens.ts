@@ -4,6 +4,11 @@ import Jwt from '@hapi/jwt';
 export const ADMIN_STRATEGY = 'token_admin';
 export const CRON_STRATEGY = 'token_cron';
 export const CRM_MENU_PERMISSION = 'crm-menu';
+/**
+ * Either token: a cron token, or an admin token (whose permissions the route then checks). The
+ * token's own `type` claim picks which of the two strategies verifies it, wholly.
+ */
+export const CRON_OR_ADMIN_STRATEGY = 'token_cron_or_admin';
 /** The one algorithm both strategies accept (RFC 8725 §3.1: pin it, never trust the header). */
 export const TOKEN_ALGORITHM = 'HS256';
 

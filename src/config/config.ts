@@ -37,6 +37,8 @@ export interface AppConfig {
     readonly lookbackSeconds: number;
     /** Cron expression of the in-process schedule; null = none. */
     readonly cron: string | null;
+    /** Data older than this (now − started_at of the latest ok run) is stale: /health and the dashboard say so. */
+    readonly staleAfterSeconds: number;
   };
   readonly analytics: {
     /** Which engine computes live payloads: the in-memory columnar store (default) or SQL. */
@@ -90,6 +92,7 @@ interface ValidatedEnv {
   SYNC_ROLLING_SIZE: number;
   SYNC_LOOKBACK_SECONDS: number;
   SYNC_CRON?: string;
+  SYNC_STALE_AFTER_SECONDS: number;
   CORS_ORIGINS?: string[];
   ANALYTICS_ENGINE: AnalyticsEngineKind;
   ANALYTICS_POLL_MS: number;
@@ -117,6 +120,7 @@ const envSchema = Joi.object<ValidatedEnv>({
       const problem = cronExpressionProblem(value);
       return problem === null ? value : helpers.message({ custom: `SYNC_CRON is not a cron expression: ${problem}` });
     }),
+  SYNC_STALE_AFTER_SECONDS: integer(1, 365 * 24 * 3600, 3600),
   CORS_ORIGINS: Joi.string().custom((value: string, helpers) => {
     const entries = value.split(',').map((entry) => entry.trim());
     const bad = entries.filter((entry) => corsOrigin(entry) === null);
@@ -228,6 +232,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       rollingSize: value.SYNC_ROLLING_SIZE,
       lookbackSeconds: value.SYNC_LOOKBACK_SECONDS,
       cron: value.SYNC_CRON ?? null,
+      staleAfterSeconds: value.SYNC_STALE_AFTER_SECONDS,
     },
     analytics: { engine: value.ANALYTICS_ENGINE, pollMs: value.ANALYTICS_POLL_MS },
     logLevel: value.LOG_LEVEL ?? options.defaultLogLevel ?? 'info',

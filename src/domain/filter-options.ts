@@ -19,6 +19,8 @@ export interface StageOption {
 export interface FilterOptions {
   /** CRM_TIMEZONE: the dashboard computes its presets' "today" in it, as the snapshot job does. */
   readonly timezone: string;
+  /** SYNC_STALE_AFTER_SECONDS: data older than this gets the dashboard's staleness warning. */
+  readonly stale_after_seconds: number;
   /** Sorted by name, then id. */
   readonly locales: readonly LocaleOption[];
   /** The CRM's pipeline stages in pipeline order (the outcome stages are not CRM stages). */

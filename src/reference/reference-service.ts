@@ -14,13 +14,16 @@ export interface ReferenceService {
   filterOptions(): Promise<FilterOptions>;
 }
 
-export function createReferenceService(db: Kysely<Database>, options: { readonly timezone: string }): ReferenceService {
+export function createReferenceService(
+  db: Kysely<Database>,
+  options: { readonly timezone: string; readonly staleAfterSeconds: number },
+): ReferenceService {
   const repository = createReferenceRepository(db);
   return {
     pipelineStages: createPipelineStageCatalog(repository),
     async filterOptions() {
       const [locales, stages] = await Promise.all([repository.locales(), repository.stages()]);
-      return { timezone: options.timezone, locales, stages };
+      return { timezone: options.timezone, stale_after_seconds: options.staleAfterSeconds, locales, stages };
     },
   };
 }

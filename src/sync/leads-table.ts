@@ -161,3 +161,12 @@ export async function countLeadsSyncedAt(db: Db, dialect: SqlDialect, syncedAt: 
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Every row of the table: after a successful run, the leads of the latest generation. */
+export async function countLeadRows(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('crm_analytics_leads')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

@@ -31,3 +31,14 @@ export type SyncResult =
       readonly watermark: string;
       readonly durationMs: number;
     });
+
+/**
+ * How a call of `SyncService.run` ended, for metrics: `ok` and `failed` runs of this process (with
+ * their duration), `skipped` calls that found a run in progress here or elsewhere.
+ */
+export type SyncRunOutcome =
+  | { readonly status: 'ok' | 'failed'; readonly durationSeconds: number }
+  | { readonly status: 'skipped' };
+
+/** Told of every outcome after the run has ended; synchronous and never able to change it. */
+export type SyncOutcomeListener = (outcome: SyncRunOutcome) => void;

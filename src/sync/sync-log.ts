@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { formatDbDateTime } from '../db/datetime.js';
 import type { SqlDialect } from '../db/dialect.js';
 import { parseDbDateTime } from '../db/datetime.js';
-import type { Database, DbDateTime } from '../db/schema.js';
+import type { CrmAnalyticsSyncLogTable, Database, DbDateTime } from '../db/schema.js';
 import type { DataGeneration } from '../domain/data-generation.js';
 import type { SyncCounts } from './sync-events.js';
 
@@ -43,8 +43,77 @@ async function runStartedAt(db: Db, runId: number): Promise<DbDateTime | null> {
   return row?.started_at ?? null;
 }
 
+/**
+ * A run as the log holds it (SPEC §2), every column, its datetimes as ISO-8601 UTC with
+ * milliseconds: what `GET /crm/analytics/sync/status` lists.
+ */
+export interface SyncRunRecord {
+  readonly id: number;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly watermark: string | null;
+  readonly dirty_count: number | null;
+  readonly rolling_count: number | null;
+  readonly upserted_count: number | null;
+  readonly deleted_count: number | null;
+  readonly duration_ms: number | null;
+  readonly status: 'running' | 'ok' | 'failed';
+  readonly error: string | null;
+}
+
+const isoOf = (value: DbDateTime | Date | null): string | null => (value === null ? null : new Date(parseDbDateTime(value)).toISOString());
+const numberOf = (value: number | string | bigint | null): number | null => (value === null ? null : Number(value));
+
+const SYNC_LOG_COLUMNS = [
+  'id',
+  'started_at',
+  'finished_at',
+  'watermark',
+  'dirty_count',
+  'rolling_count',
+  'upserted_count',
+  'deleted_count',
+  'duration_ms',
+  'status',
+  'error',
+] as const;
+
+function runRecord(row: Selectable<CrmAnalyticsSyncLogTable>): SyncRunRecord {
+  return {
+    id: Number(row.id),
+    started_at: isoOf(row.started_at) ?? '',
+    finished_at: isoOf(row.finished_at),
+    watermark: isoOf(row.watermark),
+    dirty_count: numberOf(row.dirty_count),
+    rolling_count: numberOf(row.rolling_count),
+    upserted_count: numberOf(row.upserted_count),
+    deleted_count: numberOf(row.deleted_count),
+    duration_ms: numberOf(row.duration_ms),
+    status: row.status,
+    error: row.error,
+  };
+}
+
+/** The latest `limit` runs, whatever their status, newest first. */
+async function latestRuns(db: Db, limit: number): Promise<SyncRunRecord[]> {
+  const rows = await db.selectFrom('crm_analytics_sync_log').select(SYNC_LOG_COLUMNS).orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(runRecord);
+}
+
+/** The latest `ok` run of any process (the one whose data is served), or null before the first. */
+async function latestOkRun(db: Db): Promise<SyncRunRecord | null> {
+  const row = await db
+    .selectFrom('crm_analytics_sync_log')
+    .select(SYNC_LOG_COLUMNS)
+    .where('status', '=', 'ok')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? null : runRecord(row);
+}
+
 /** The reads of the log other modules make, on the connection or read snapshot they pass. */
-export const syncLog = { latestGeneration, runStartedAt } as const;
+export const syncLog = { latestGeneration, runStartedAt, latestRuns, latestOkRun } as const;
 
 /** The watermark of the latest `ok` run; null before the first one (then the run is a full build). */
 export async function latestOkWatermark(db: Db): Promise<DbDateTime | null> {

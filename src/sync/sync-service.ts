@@ -18,7 +18,7 @@ import {
   nonQualifyingLeadKeys,
   upsertLeadRowsFrom,
 } from './leads-table.js';
-import type { SyncCompletedEvent, SyncCounts, SyncListener, SyncResult } from './sync-events.js';
+import type { SyncCompletedEvent, SyncCounts, SyncListener, SyncOutcomeListener, SyncResult, SyncRunOutcome } from './sync-events.js';
 import { finishRunFailed, finishRunOk, latestOkWatermark, markInterruptedRuns, startRun } from './sync-log.js';
 
 /** The name of the lock that keeps runs one at a time across every process sharing the database. */
@@ -70,6 +70,7 @@ function chunkSize(settings: AppConfig['sync'], dialect: SqlDialect): number {
 export class SyncService {
   readonly #options: SyncServiceOptions;
   readonly #listeners = new Set<SyncListener>();
+  readonly #outcomeListeners = new Set<SyncOutcomeListener>();
   /** Runs of this process still going: a clean shutdown waits for them, so locks are released. */
   readonly #inFlight = new Set<Promise<unknown>>();
 
@@ -85,19 +86,47 @@ export class SyncService {
     };
   }
 
+  /**
+   * Registers a listener of every call's outcome (ok, failed, skipped), told once the call has
+   * ended; returns its unregistration. What it throws is logged and ignored.
+   */
+  onOutcome(listener: SyncOutcomeListener): () => void {
+    this.#outcomeListeners.add(listener);
+    return () => {
+      this.#outcomeListeners.delete(listener);
+    };
+  }
+
   /** One run: `{ skipped: true }` when another run holds the lock; throws (after logging the run `failed`) on error. */
   async run(options: SyncRunOptions = {}): Promise<SyncResult> {
     if (this.#inFlight.size > 0) {
       // This process is running one already: no need to ask the database's lock.
       this.#options.logger.info('sync skipped: a run of this process is in progress');
+      this.#tell({ status: 'skipped' });
       return { skipped: true };
     }
+    const started = performance.now();
     const running = this.#runOnce(options);
     this.#inFlight.add(running);
     try {
-      return await running;
+      const result = await running;
+      this.#tell(result.skipped ? { status: 'skipped' } : { status: 'ok', durationSeconds: result.durationMs / 1000 });
+      return result;
+    } catch (error) {
+      this.#tell({ status: 'failed', durationSeconds: (performance.now() - started) / 1000 });
+      throw error;
     } finally {
       this.#inFlight.delete(running);
+    }
+  }
+
+  #tell(outcome: SyncRunOutcome): void {
+    for (const listener of [...this.#outcomeListeners]) {
+      try {
+        listener(outcome);
+      } catch (error) {
+        this.#options.logger.error({ err: error }, 'a sync outcome listener failed');
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import './styles/base.css';
 import './styles/filters.css';
 import './styles/panels.css';
 import './styles/tables-and-states.css';
+import './styles/operations.css';
 // Last: its media queries override the rules above.
 import './styles/narrow-screens.css';
 

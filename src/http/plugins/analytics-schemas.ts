@@ -1,5 +1,4 @@
 import Joi from 'joi';
-import { TIER_LABELS } from '../../domain/analytics-payload.js';
 
 /**
  * The response of `GET /prospects/client-analytics` (SPEC §5) as a Joi schema, which the OpenAPI
@@ -8,6 +7,14 @@ import { TIER_LABELS } from '../../domain/analytics-payload.js';
 
 const count = Joi.number().integer().min(0);
 const kpi = (value: Joi.Schema) => Joi.object({ current: value, previous: value.allow(null) });
+/**
+ * `T0`…`T5`, or `""` for a lead without a tier (SPEC §5). A pattern, not an enum: hapi-swagger
+ * drops the empty string from an enum, and the document would then reject what the API sends.
+ */
+const tierLabel = Joi.string()
+  .allow('')
+  .pattern(/^(T[0-5])?$/)
+  .description('T0…T5, or the empty string for a lead without a tier');
 
 export const analyticsPayloadSchema = Joi.object({
   kpis: Joi.object({
@@ -41,7 +48,7 @@ export const analyticsPayloadSchema = Joi.object({
     )
     .label('ExecutiveStages'),
   by_tier: Joi.array()
-    .items(Joi.object({ tier_label: Joi.string().valid(...TIER_LABELS), count }).label('TierEntry'))
+    .items(Joi.object({ tier_label: tierLabel, count }).label('TierEntry'))
     .label('Tiers'),
   by_product: Joi.array()
     .items(Joi.object({ product_name: Joi.string().allow(''), lead_count: count, total_value: Joi.number() }).label('ProductEntry'))
@@ -54,7 +61,7 @@ export const analyticsPayloadSchema = Joi.object({
         record_type: Joi.string().valid('company', 'prospect'),
         name: Joi.string().allow(''),
         salesman: Joi.string().allow('', null),
-        tier_label: Joi.string().valid(...TIER_LABELS),
+        tier_label: tierLabel,
         stage_name: Joi.string(),
         stage_color: Joi.string(),
         age_days: Joi.number().integer(),

@@ -2,6 +2,8 @@ import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { ADMIN_STRATEGY, CRM_MENU_PERMISSION } from '../../auth/tokens.js';
 import type { ReferenceService } from '../../reference/reference-service.js';
+import { errorSchema } from './analytics-schemas.js';
+import { filterOptionsSchema } from './operations-schemas.js';
 
 export interface FilterOptionsPluginOptions {
   readonly reference: Pick<ReferenceService, 'filterOptions'>;
@@ -28,6 +30,17 @@ export const filterOptionsPlugin: Plugin<FilterOptionsPluginOptions> = {
         auth: { strategy: ADMIN_STRATEGY, access: { scope: [CRM_MENU_PERMISSION] } },
         description: 'Locales, pipeline stages and time zone for the dashboard filters',
         tags: ['api'],
+        plugins: {
+          'hapi-swagger': {
+            security: [{ bearer: [] }],
+            responses: {
+              200: { description: 'The filter options, CRM_TIMEZONE and SYNC_STALE_AFTER_SECONDS', schema: filterOptionsSchema },
+              401: { description: 'Missing, malformed, expired or wrongly signed admin token', schema: errorSchema },
+              403: { description: 'Valid admin token without the crm-menu permission', schema: errorSchema },
+              500: { description: 'The database failed; the body says no more', schema: errorSchema },
+            },
+          },
+        },
       },
       async handler(_request, h) {
         return h.response(await reference.filterOptions()).header('cache-control', 'private, no-cache');

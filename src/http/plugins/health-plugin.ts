@@ -1,6 +1,7 @@
 import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import type { HealthService } from '../../operations/health-service.js';
+import { healthDownSchema, healthOkSchema } from './operations-schemas.js';
 
 export interface HealthPluginOptions {
   readonly health: HealthService;
@@ -20,8 +21,19 @@ export const healthPlugin: Plugin<HealthPluginOptions> = {
       path: '/health',
       options: {
         auth: false,
-        description: 'Liveness and database reachability',
+        description: 'Liveness, database reachability and the staleness of the data',
+        notes:
+          '200 while the database answers, stale data included (`stale` says so: the latest successful sync started more than ' +
+          'SYNC_STALE_AFTER_SECONDS ago, or there is none); 503 when the database does not answer. No token.',
         tags: ['api'],
+        plugins: {
+          'hapi-swagger': {
+            responses: {
+              200: { description: 'The database answers', schema: healthOkSchema },
+              503: { description: 'The database does not answer', schema: healthDownSchema },
+            },
+          },
+        },
       },
       async handler(request, h) {
         const { healthy, report, problem } = await health.check();

@@ -75,7 +75,8 @@ export const openApiPlugin: Plugin<OpenApiPluginOptions> = {
             version: options.version,
             description:
               'The analytics layer of the CRM: the dashboard payload (`GET /prospects/client-analytics`, admin token ' +
-              'with the crm-menu permission) and the incremental sync (`POST /crm/analytics/sync`, cron token).',
+              'with the crm-menu permission), the incremental sync (`POST /crm/analytics/sync`, cron token) and what an ' +
+              'operator watches (`GET /metrics`, `GET /crm/analytics/sync/status`, `GET /health`).',
           },
           jsonPath: OPENAPI_JSON_PATH,
           // Our own page below (no inline script); hapi-swagger still serves the UI bundle.

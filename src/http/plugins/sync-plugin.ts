@@ -2,6 +2,8 @@ import type { Plugin } from '@hapi/hapi';
 import Joi from 'joi';
 import { CRON_STRATEGY } from '../../auth/tokens.js';
 import type { SyncService } from '../../sync/sync-service.js';
+import { errorSchema } from './analytics-schemas.js';
+import { syncResultSchema } from './operations-schemas.js';
 
 export interface SyncPluginOptions {
   readonly sync: SyncService;
@@ -32,7 +34,19 @@ export const syncPlugin: Plugin<SyncPluginOptions> = {
         // body over SYNC_MAX_PAYLOAD_BYTES is a 413 and runs nothing (docs/reliability.md).
         payload: { parse: false, output: 'data', maxBytes: SYNC_MAX_PAYLOAD_BYTES },
         description: 'Run one incremental sync of crm_analytics_leads',
+        notes: 'Needs a cron token. Answers once the run (and the snapshot rebuild after it) has finished.',
         tags: ['api'],
+        plugins: {
+          'hapi-swagger': {
+            security: [{ bearer: [] }],
+            responses: {
+              200: { description: '{"ok": true}, or {"ok": true, "skipped": true} when a run was in progress', schema: syncResultSchema },
+              401: { description: 'Missing, malformed, expired or wrongly signed cron token', schema: errorSchema },
+              413: { description: 'A body over 1 KiB', schema: errorSchema },
+              500: { description: 'The run failed (logged failed; the watermark did not move)', schema: errorSchema },
+            },
+          },
+        },
       },
       async handler() {
         const result = await sync.run();

@@ -63,7 +63,9 @@ export function createApiClient(token: string, fetchImpl: Fetch = (input, init) 
       response = await fetchImpl(`${path}${search}`, {
         headers: { accept: 'application/json', authorization: `Bearer ${token}` },
         ...(signal ? { signal } : {}),
-        cache: 'no-store',
+        // The browser keeps answers and revalidates them: an unchanged answer (the same ETag) is a
+        // 304 without a body, and the browser hands back the copy it has.
+        cache: 'no-cache',
       });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
