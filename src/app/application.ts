@@ -1,10 +1,13 @@
 import { createAnalyticsService, type AnalyticsService } from '../analytics/analytics-service.js';
 import { rebuildCrmAnalyticsSnapshots } from '../analytics/rebuild-snapshots-job.js';
+import { createTrendsService, type TrendsService } from '../analytics/trends-service.js';
 import { createSnapshotRepository } from '../analytics/snapshot-repository.js';
 import type { AppConfig } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
+import { createMemoryTrendEngine } from '../engine/memory/memory-trends.js';
+import { createSqlTrendEngine } from '../engine/sql/sql-trends.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createHealthService, type HealthService } from '../operations/health-service.js';
 import { OperationsMetrics } from '../operations/metrics.js';
@@ -29,6 +32,8 @@ export interface Application {
   readonly clock: Clock;
   /** The analytics payload: snapshots for presets, live for the rest (SPEC §5–6). */
   readonly analytics: AnalyticsService;
+  /** Every KPI as a day, week or month series (SPEC §11). */
+  readonly trends: TrendsService;
   /** The CRM's reference tables: stage names for the `stage` parameter, the dashboard's filter options. */
   readonly reference: ReferenceService;
   /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
@@ -80,6 +85,12 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     onSnapshotLookup: (result) => metrics.recordSnapshotLookup(result),
   });
+  const sqlTrends = createSqlTrendEngine(database.db, syncLog);
+  const trends = createTrendsService({
+    engine: memoryEngine ? createMemoryTrendEngine(memoryEngine, sqlTrends) : sqlTrends,
+    clock,
+    timeZone: config.timezone,
+  });
   const sync = new SyncService({
     database,
     settings: config.sync,
@@ -103,6 +114,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     clock,
     analytics,
+    trends,
     reference: createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds }),
     sync,
     memoryEngine,

@@ -1,0 +1,148 @@
+import type { LeadFilter } from '../../domain/analytics-plan.js';
+import type { TrendBuckets } from '../../domain/trend-buckets.js';
+import { bucketsOfPlan, type TrendAggregates, type TrendCreatedGroup, type TrendPlan, type TrendWonGroup } from '../../domain/trends.js';
+import { outcomeBucketOf, type OutcomeBucket } from '../../domain/virtual-stage.js';
+import type { TrendEngine } from '../trend-engine.js';
+import { compileFilter, hasConditions, matchingRows } from './lead-store-aggregates.js';
+import { lowerBound, type LeadStore } from './lead-store.js';
+import type { MemoryAnalyticsEngine } from './memory-analytics-engine.js';
+import { WON } from './store-columns.js';
+
+const OUTCOMES: readonly OutcomeBucket[] = ['won', 'lost', 'in_recharge', 'remaining'];
+
+/**
+ * Trends (SPEC §11) from the memory engine's LeadStore, served under its rule (the store of the
+ * latest sync, else `fallback`, the SQL trends). Each series is one pass over its matching rows:
+ * rows are stored in created_at order and wonOrder lists them in won_at order, so the bucket of
+ * each next row is found by moving a cursor forward over the bounds, never by a search per row.
+ */
+export function createMemoryTrendEngine(memory: Pick<MemoryAnalyticsEngine, 'answer'>, fallback: TrendEngine): TrendEngine {
+  return {
+    trends(plan, latest) {
+      return memory.answer(
+        latest,
+        (store) => ({ aggregates: trendAggregatesOf(store, plan), generation: store.generation }),
+        () => fallback.trends(plan, latest),
+      );
+    },
+  };
+}
+
+/** The rows of [from, to) (through `order`) passing the filter's conditions; null when it has none (every row). */
+function filteredRows(store: LeadStore, filter: LeadFilter, from: number, to: number, order?: Uint32Array): Uint32Array | null {
+  const compiled = compileFilter(store, filter);
+  return hasConditions(compiled) ? matchingRows(store, compiled, from, to, order) : null;
+}
+
+export function trendAggregatesOf(store: LeadStore, plan: TrendPlan): TrendAggregates {
+  const buckets = bucketsOfPlan(plan, plan.range === null ? earliestCreatedAt(store, plan.others) : null);
+  if (buckets === null) return { buckets, created: [], won: [] };
+  return { buckets, created: createdGroups(store, plan.others, buckets), won: wonGroups(store, plan.others, buckets) };
+}
+
+/** The created_at of the first row passing the filter (rows are in created_at order), or null. */
+function earliestCreatedAt(store: LeadStore, filter: LeadFilter): number | null {
+  const rows = filteredRows(store, { ...filter, createdAt: null }, 0, store.size);
+  if (rows === null) return store.size > 0 ? (store.created_at[0] as number) : null;
+  return rows.length > 0 ? (store.created_at[rows[0] as number] as number) : null;
+}
+
+function rowRange(sorted: Float64Array, buckets: TrendBuckets, order?: Uint32Array): { from: number; to: number } {
+  const from = lowerBound(sorted, buckets.bounds[0] as number, order);
+  return { from, to: Math.max(from, lowerBound(sorted, buckets.bounds[buckets.bounds.length - 1] as number, order)) };
+}
+
+/**
+ * Leads, shipments and cents per (bucket, outcome, locale): a stage group (flags, stage, locale)
+ * decides the outcome and the rate, so a table from stage group to (outcome, locale) slot is built
+ * once per request and the pass reads one code per row.
+ */
+function createdGroups(store: LeadStore, others: LeadFilter, buckets: TrendBuckets): TrendCreatedGroup[] {
+  const d = store.dictionaries;
+  const locales = Math.max(1, d.locale.size);
+  const outcomeCode = new Map(OUTCOMES.map((outcome, code) => [outcome, code]));
+  const virtualStageOutcome = Array.from({ length: d.virtualStage.size }, (_, code) => outcomeCode.get(outcomeBucketOf(d.virtualStage.valueOf(code))) ?? 3);
+  const groupSlot = new Uint32Array(d.stageGroup.size);
+  for (let code = 0; code < groupSlot.length; code++) {
+    const { flags, stage, locale } = d.stageGroup.valueOf(code);
+    groupSlot[code] = (virtualStageOutcome[d.virtualStageCode(stage, flags)] as number) * locales + locale;
+  }
+  const slotsPerBucket = OUTCOMES.length * locales;
+  const slots = buckets.dates.length * slotsPerBucket;
+  const leads = new Float64Array(slots);
+  const shipments = new Float64Array(slots);
+  const cents = new Float64Array(slots);
+
+  const { from, to } = rowRange(store.created_at, buckets);
+  const rows = filteredRows(store, { ...others, createdAt: null }, from, to);
+  const { created_at: createdAt, stageGroup, monthly_shipments: monthlyShipments, account_value_cents: accountCents } = store;
+  const bounds = buckets.bounds;
+  let bucket = 0;
+  let bucketEnd = bounds[1] as number;
+  let base = 0;
+  const end = rows ? rows.length : to;
+  for (let index = rows ? 0 : from; index < end; index++) {
+    const row = rows ? (rows[index] as number) : index;
+    const at = createdAt[row] as number;
+    while (at >= bucketEnd) {
+      bucket += 1;
+      bucketEnd = bounds[bucket + 1] as number;
+      base = bucket * slotsPerBucket;
+    }
+    const slot = base + (groupSlot[stageGroup[row] as number] as number);
+    leads[slot] = (leads[slot] as number) + 1;
+    shipments[slot] = (shipments[slot] as number) + (monthlyShipments[row] as number);
+    cents[slot] = (cents[slot] as number) + (accountCents[row] as number);
+  }
+
+  const groups: TrendCreatedGroup[] = [];
+  for (let slot = 0; slot < slots; slot++) {
+    const count = leads[slot] as number;
+    if (count === 0) continue;
+    const within = slot % slotsPerBucket;
+    groups.push({
+      bucket: Math.floor(slot / slotsPerBucket),
+      outcome: OUTCOMES[Math.floor(within / locales)] as OutcomeBucket,
+      rate: d.locale.valueOf(within % locales).locale_rate,
+      leads: count,
+      shipments: shipments[slot] as number,
+      cents: cents[slot] as number,
+    });
+  }
+  return groups;
+}
+
+/** Won leads and closing days per bucket of won_at: a pass over the won_at-ordered slice. */
+function wonGroups(store: LeadStore, others: LeadFilter, buckets: TrendBuckets): TrendWonGroup[] {
+  const order = store.wonOrder;
+  const { from, to } = rowRange(store.won_at, buckets, order);
+  const rows = filteredRows(store, { ...others, createdAt: null }, from, to, order) ?? order.subarray(from, to);
+  const count = buckets.dates.length;
+  const won = new Float64Array(count);
+  const closingSum = new Float64Array(count);
+  const closingCount = new Float64Array(count);
+  const { won_at: wonAt, flags, closing_days: closingDays } = store;
+  const bounds = buckets.bounds;
+  let bucket = 0;
+  let bucketEnd = bounds[1] as number;
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as number;
+    const at = wonAt[row] as number;
+    while (at >= bucketEnd) {
+      bucket += 1;
+      bucketEnd = bounds[bucket + 1] as number;
+    }
+    if (((flags[row] as number) & WON) !== 0) won[bucket] = (won[bucket] as number) + 1;
+    const days = closingDays[row] as number;
+    if (!Number.isNaN(days)) {
+      closingSum[bucket] = (closingSum[bucket] as number) + days;
+      closingCount[bucket] = (closingCount[bucket] as number) + 1;
+    }
+  }
+  const groups: TrendWonGroup[] = [];
+  for (let index = 0; index < count; index++) {
+    if (won[index] === 0 && closingCount[index] === 0) continue;
+    groups.push({ bucket: index, won: won[index] as number, closingSum: closingSum[index] as number, closingCount: closingCount[index] as number });
+  }
+  return groups;
+}
