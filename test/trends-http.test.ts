@@ -139,7 +139,7 @@ describe.each(testDialects())('GET /prospects/client-analytics/trends on $dialec
     for (const query of ['startDate=2026-01-01&endDate=2028-09-27&interval=day', 'startDate=1900-01-01&endDate=2026-01-01&interval=week', 'product=packageContent.old&interval=day']) {
       const response = await get(query);
       expect(response.statusCode, query).toBe(422);
-      expect(JSON.parse(response.payload).message, query).toContain('interval');
+      expect((JSON.parse(response.payload) as { message: string }).message, query).toContain('interval');
     }
     // Without dates and by month, the 2020 lead is fine.
     expect((await trends('product=packageContent.old')).series[0]).toEqual({ ...empty('2020-01-01', '2020-01-31'), total_leads: 1, remaining: 1 });
@@ -157,7 +157,7 @@ describe.each(testDialects())('GET /prospects/client-analytics/trends on $dialec
     ] as const) {
       const response = await get(query);
       expect(response.statusCode, query).toBe(422);
-      expect(JSON.parse(response.payload).message, query).toContain(name);
+      expect((JSON.parse(response.payload) as { message: string }).message, query).toContain(name);
     }
     expect((await get('interval=year', null)).statusCode).toBe(401);
     expect((await get('interval=year', adminToken({ permissions: [] }))).statusCode).toBe(403);

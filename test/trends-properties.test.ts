@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrendsService, type TrendsService } from '../src/analytics/trends-service.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
-import { TREND_INTERVALS, type TrendInterval } from '../src/domain/trend-buckets.js';
+import { TREND_INTERVALS } from '../src/domain/trend-buckets.js';
 import type { TrendsPayload } from '../src/domain/trends.js';
 import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
 import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
@@ -84,7 +84,7 @@ describe.each(testDialects())('trends for random leads and filters on $dialect',
         await insertSyncRun(app.database.db, { watermark: '2026-04-17 10:00' });
         await memory.refresh();
         for (const { query, interval, zone } of cases) {
-          const trendQuery = { ...analyticsQueryOf(query), interval: interval as TrendInterval };
+          const trendQuery = { ...analyticsQueryOf(query), interval };
           const service = services.get(zone)!;
           const fromSql = withoutMeta(await service.sql.query(trendQuery));
           const fromMemory = withoutMeta(await service.memory.query(trendQuery));

@@ -4,7 +4,7 @@ import { numberFromDriver } from '../../db/driver-numbers.js';
 import type { Database } from '../../db/schema.js';
 import type { LeadFilter } from '../../domain/analytics-plan.js';
 import type { TrendBuckets } from '../../domain/trend-buckets.js';
-import { bucketsOfPlan, type TrendAggregates, type TrendCreatedGroup, type TrendPlan, type TrendWonGroup } from '../../domain/trends.js';
+import { bucketsOfPlan, type TrendAggregates, type TrendCreatedGroup, type TrendWonGroup } from '../../domain/trends.js';
 import { outcomeBucketOf, virtualStageOf } from '../../domain/virtual-stage.js';
 import type { SyncLogReads } from '../analytics-engine.js';
 import type { TrendEngine } from '../trend-engine.js';
