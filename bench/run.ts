@@ -23,6 +23,7 @@ const benchmarks: [string, string, string[]][] = [
   ['sync', 'bench/sync-bench.ts', ['--leads', size('1000000')]],
   ['event-loop pauses during a sync', 'bench/sync-pause.ts', ['--leads', size('1000000'), '--repeat', '2']],
   ['analytics engines', 'bench/engine-bench.ts', ['--leads', size('100000,1000000')]],
+  ['trends (week buckets over all time, each single filter)', 'bench/trends-bench.ts', ['--leads', size('1000000')]],
   ['load', 'bench/load.ts', ['--leads', size('100000')]],
   ['operations (browsers, revalidation, a sync under load)', 'bench/ops-bench.ts', ['--leads', size('1000000')]],
 ];
