@@ -40,11 +40,19 @@ export function trendAggregatesOf(store: LeadStore, plan: TrendPlan): TrendAggre
   return { buckets, created: createdGroups(store, plan.others, buckets), won: wonGroups(store, plan.others, buckets) };
 }
 
-/** The created_at of the first row passing the filter (rows are in created_at order), or null. */
+/**
+ * The created_at of the first row passing the filter (rows are in created_at order), or null. The
+ * rows are searched in windows growing fourfold from the start: the first match is usually near
+ * it, and the series' own pass then reads the rows once more instead of twice.
+ */
 function earliestCreatedAt(store: LeadStore, filter: LeadFilter): number | null {
-  const rows = filteredRows(store, { ...filter, createdAt: null }, 0, store.size);
-  if (rows === null) return store.size > 0 ? (store.created_at[0] as number) : null;
-  return rows.length > 0 ? (store.created_at[rows[0] as number] as number) : null;
+  const compiled = compileFilter(store, { ...filter, createdAt: null });
+  if (!hasConditions(compiled)) return store.size > 0 ? (store.created_at[0] as number) : null;
+  for (let from = 0, size = 4096; from < store.size; from += size, size *= 4) {
+    const rows = matchingRows(store, compiled, from, Math.min(store.size, from + size));
+    if (rows.length > 0) return store.created_at[rows[0] as number] as number;
+  }
+  return null;
 }
 
 function rowRange(sorted: Float64Array, buckets: TrendBuckets, order?: Uint32Array): { from: number; to: number } {

@@ -1,8 +1,10 @@
 import type { AnalyticsPayload } from '@domain/analytics-payload.js';
 import type { FilterOptions } from '@domain/filter-options.js';
+import type { TrendsPayload } from '@domain/trends.js';
 
 export const ANALYTICS_PATH = '/prospects/client-analytics';
 export const FILTER_OPTIONS_PATH = '/crm/analytics/filter-options';
+export const TRENDS_PATH = '/prospects/client-analytics/trends';
 
 /** Why a request failed, in the terms the dashboard shows them. */
 export type ApiFailure =
@@ -51,6 +53,8 @@ export type Fetch = typeof fetch;
 export interface ApiClient {
   analytics(query: URLSearchParams, signal?: AbortSignal): Promise<AnalyticsPayload>;
   filterOptions(signal?: AbortSignal): Promise<FilterOptions>;
+  /** The trend series (SPEC §11): the analytics query plus `interval`. */
+  trends(query: URLSearchParams, signal?: AbortSignal): Promise<TrendsPayload>;
 }
 
 /** GETs JSON with the admin token; every failure becomes an ApiError. */
@@ -81,6 +85,7 @@ export function createApiClient(token: string, fetchImpl: Fetch = (input, init) 
   return {
     analytics: (query, signal) => getJson<AnalyticsPayload>(ANALYTICS_PATH, query, signal),
     filterOptions: (signal) => getJson<FilterOptions>(FILTER_OPTIONS_PATH, null, signal),
+    trends: (query, signal) => getJson<TrendsPayload>(TRENDS_PATH, query, signal),
   };
 }
 
