@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { createApplication } from '../src/app/application.js';
 import { createTrendsService, type TrendsService } from '../src/analytics/trends-service.js';
 import { loadConfig } from '../src/config/config.js';
+import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { TrendInterval } from '../src/domain/trend-buckets.js';
 import type { TrendQuery } from '../src/domain/trends.js';
 import { presetRange, todayInZone } from '../src/domain/presets.js';
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
   options: {
     leads: { type: 'string', default: '1000000' },
     'sql-runs': { type: 'string', default: '3' },
+    /** 0 skips the SQL engine (a quick look at the memory engine alone). */
     'memory-runs': { type: 'string', default: '50' },
   },
 });
@@ -108,10 +110,23 @@ try {
     ['month, all time', week({}, 'month')],
     ['day, last30', week({ dateRange: presetRange('last30', today) }, 'day')],
   ];
+  // For scale on a shared machine: the dashboard payload over all time, same engine, same moment.
+  {
+    const plan = planAnalytics({}, timeZone);
+    await memory.compute(plan, Date.now());
+    const samples: number[] = [];
+    for (let run = 0; run < memoryRuns; run += 1) {
+      const started = performance.now();
+      await memory.compute(plan, Date.now());
+      samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    say(`for scale, the dashboard payload (all time) on the memory engine now: p50 ${ms(percentile(samples, 50))} ms, p95 ${ms(percentile(samples, 95))} ms`);
+  }
   say(`time per request (plan, engine, assembly), ms; SQL: ${sqlRuns} runs, memory: ${memoryRuns} runs, after one warm-up each`);
   say(`  ${'case'.padEnd(28)} ${'buckets'.padStart(7)} ${'SQL p50'.padStart(9)} ${'SQL p95'.padStart(9)} ${'memory p50'.padStart(11)} ${'memory p95'.padStart(11)}`);
   for (const [name, query] of cases) {
-    const fromSql = await timings(services.sql, query, sqlRuns);
+    const fromSql = sqlRuns > 0 ? await timings(services.sql, query, sqlRuns) : { p50: Number.NaN, p95: Number.NaN, buckets: 0 };
     const fromMemory = await timings(services.memory, query, memoryRuns);
     say(
       `  ${name.padEnd(28)} ${String(fromMemory.buckets).padStart(7)} ${ms(fromSql.p50).padStart(9)} ${ms(fromSql.p95).padStart(9)} ` +

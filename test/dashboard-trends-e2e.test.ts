@@ -1,0 +1,154 @@
+/// <reference lib="dom" />
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueAdminToken } from '../src/auth/tokens.js';
+import type { AnalyticsPayload } from '../src/domain/analytics-payload.js';
+import { presetRange, todayInZone } from '../src/domain/presets.js';
+import type { TrendPoint, TrendsPayload } from '../src/domain/trends.js';
+import { chromiumAvailable, ensureDashboardBuild, launchBrowser, skipNotice, startServer, type BrowserSession, type RunningServer } from './support/dashboard-browser.js';
+import { runCli } from './support/run-cli.js';
+import { createTestApplication, TEST_CRON_JWT_SECRET, TEST_JWT_SECRET, testDialects, type TestApplication } from './support/test-application.js';
+
+/**
+ * The trend panel end to end (SPEC §11): a demo CRM seeded and synced through the command line, the
+ * real server, headless Chromium. The chart's buckets (read off the table that mirrors the canvas)
+ * equal the API's series; clicking a bucket on the canvas narrows the URL and every KPI to it.
+ */
+const TIMEZONE = 'America/Santiago';
+const LEADS = 3000;
+
+skipNotice('the trend panel end-to-end test');
+
+describe.skipIf(!chromiumAvailable())('dashboard trend panel end to end', () => {
+  let app: TestApplication;
+  let running: RunningServer;
+  let browser: BrowserSession;
+  const token = issueAdminToken(TEST_JWT_SECRET, { sub: 'e2e-trends' });
+
+  beforeAll(async () => {
+    const built = await ensureDashboardBuild();
+    const target = testDialects().find((entry) => entry.dialect === 'sqlite') ?? testDialects()[0]!;
+    app = await createTestApplication(target, { env: { CRM_TIMEZONE: TIMEZONE } });
+    const env = { DATABASE_URL: app.scratch.databaseUrl, JWT_SECRET: TEST_JWT_SECRET, CRON_JWT_SECRET: TEST_CRON_JWT_SECRET, CRM_TIMEZONE: TIMEZONE };
+    for (const args of [['seed', '--leads', String(LEADS), '--seed', '11'], ['sync']]) {
+      const result = await runCli(args, { env });
+      if (result.code !== 0) throw new Error(`crm-analytics ${args.join(' ')} failed: ${result.stderr}`);
+    }
+    running = await startServer(app, built);
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await app?.dispose();
+  });
+
+  async function api<T>(path: string, query: string): Promise<T> {
+    const response = await fetch(`${running.baseUrl}${path}?${query}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  async function openPage(path: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${running.baseUrl}${path}`);
+    return page;
+  }
+
+  const ready = (page: Page, queryPart: string) => page.waitForSelector(`main[data-state="ready"][data-query*="${queryPart}"]`);
+  const shownQuery = async (page: Page) => (await page.getAttribute('main', 'data-query')) ?? '';
+
+  /** The buckets the panel shows, with their column centres on the canvas. */
+  async function shownBuckets(page: Page) {
+    return page.locator('[data-panel="trend"] [data-role="trend-table"] tbody tr').evaluateAll((rows) =>
+      rows.map((row) => {
+        const field = (name: string) => Number(row.querySelector(`[data-field="${name}"]`)?.textContent ?? 'NaN');
+        return {
+          start: row.getAttribute('data-start'),
+          end: row.getAttribute('data-end'),
+          x: Number(row.getAttribute('data-x') ?? 'NaN'),
+          total_leads: field('total_leads'),
+          won: field('won'),
+          lost: field('lost'),
+          in_recharge: field('in_recharge'),
+          remaining: field('remaining'),
+          closed_won: field('closed_won'),
+        };
+      }),
+    );
+  }
+
+  const comparable = (series: readonly TrendPoint[]) =>
+    series.map(({ start, end, total_leads, won, lost, in_recharge, remaining, closed_won }) => ({ start, end, total_leads, won, lost, in_recharge, remaining, closed_won }));
+
+  /** Waits for the panel to show the series of `interval` for the query on screen, then compares it with the API's. */
+  async function expectPanelMatchesApi(page: Page, interval: string): Promise<TrendsPayload> {
+    await page.waitForSelector(`[data-panel="trend"] .trend[data-interval="${interval}"] [data-role="trend-table"] tbody tr[data-x]:not([data-x=""])`);
+    const trends = await api<TrendsPayload>('/prospects/client-analytics/trends', `${await shownQuery(page)}&interval=${interval}`);
+    expect(trends.series.length).toBeGreaterThan(0);
+    const shown = await shownBuckets(page);
+    expect(shown.map(({ x: _x, ...bucket }) => bucket)).toEqual(comparable(trends.series));
+    return trends;
+  }
+
+  const kpi = async (page: Page, key: string) => Number((await page.locator(`[data-kpi="${key}"] [data-role="value"]`).innerText()).replace(/[$,%]|days?/g, '').trim());
+
+  it('draws the API series; a click on a bucket narrows the URL and every KPI to its dates', async () => {
+    const range = presetRange('6m', todayInZone(Date.now(), TIMEZONE));
+    const page = await openPage(`/?preset=6m#token=${token}`);
+    await ready(page, `startDate=${range.startDate}&endDate=${range.endDate}`);
+    // Six months open by week.
+    const weekly = await expectPanelMatchesApi(page, 'week');
+    const payload = await api<AnalyticsPayload>('/prospects/client-analytics', await shownQuery(page));
+    expect(weekly.series.reduce((sum, point) => sum + point.total_leads, 0)).toBe(payload.kpis.total_leads.current);
+
+    // Click the busiest week's column on the canvas.
+    const shown = await shownBuckets(page);
+    const busiest = shown.reduce((best, bucket) => (bucket.total_leads > best.total_leads ? bucket : best));
+    const canvas = await page.locator('[data-panel="trend"] canvas').first().boundingBox();
+    expect(canvas).not.toBeNull();
+    await page.mouse.click(canvas!.x + busiest.x, canvas!.y + canvas!.height * 0.6);
+    await ready(page, `startDate=${busiest.start}&endDate=${busiest.end}`);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('startDate')).toBe(busiest.start);
+    expect(url.searchParams.get('endDate')).toBe(busiest.end);
+    expect(await kpi(page, 'total_leads')).toBe(busiest.total_leads);
+    const narrowed = await api<AnalyticsPayload>('/prospects/client-analytics', await shownQuery(page));
+    expect(await kpi(page, 'total_leads')).toBe(narrowed.kpis.total_leads.current);
+    expect(await kpi(page, 'total_lost')).toBe(narrowed.kpis.total_lost.current);
+    expect(await kpi(page, 'advancement_rate')).toBe(narrowed.extra_kpis.advancement_rate);
+
+    // A week opens by day, and its days add up to the KPIs.
+    const daily = await expectPanelMatchesApi(page, 'day');
+    expect(daily.series.reduce((sum, point) => sum + point.total_leads, 0)).toBe(narrowed.kpis.total_leads.current);
+
+    // Back: the six months again.
+    await page.goBack();
+    await ready(page, `startDate=${range.startDate}&endDate=${range.endDate}`);
+    await expectPanelMatchesApi(page, 'week');
+    await page.close();
+  });
+
+  it('switches the interval: in the URL, the series follows, a reload keeps it', async () => {
+    const page = await openPage(`/?preset=6m#token=${token}`);
+    await ready(page, 'startDate=');
+    await page.click('[data-panel="trend"] button[data-interval="month"]');
+    await expectPanelMatchesApi(page, 'month');
+    expect(new URL(page.url()).searchParams.get('interval')).toBe('month');
+    await page.reload();
+    await ready(page, 'startDate=');
+    await expectPanelMatchesApi(page, 'month');
+    // A filter set elsewhere on the page applies to the trend too.
+    const stage = await page.locator('[data-panel="funnel"] button[data-stage]').first().getAttribute('data-stage');
+    await page.click(`[data-panel="funnel"] button[data-stage="${stage}"]`);
+    await ready(page, `stage=${stage}`);
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-panel="trend"] [data-role="trend-total"]')?.textContent?.trim().startsWith(expected) ?? false,
+      (await kpi(page, 'total_leads')).toLocaleString('en-US'),
+    );
+    await expectPanelMatchesApi(page, 'month');
+    expect(new URL(page.url()).searchParams.get('interval')).toBe('month');
+    await page.close();
+  });
+});
