@@ -106,7 +106,9 @@ describe.skipIf(!chromiumAvailable())('dashboard trend panel end to end', () => 
     // Click the busiest week's column on the canvas.
     const shown = await shownBuckets(page);
     const busiest = shown.reduce((best, bucket) => (bucket.total_leads > best.total_leads ? bucket : best));
-    const canvas = await page.locator('[data-panel="trend"] canvas').first().boundingBox();
+    const chart = page.locator('[data-panel="trend"] canvas').first();
+    await chart.scrollIntoViewIfNeeded();
+    const canvas = await chart.boundingBox();
     expect(canvas).not.toBeNull();
     await page.mouse.click(canvas!.x + busiest.x, canvas!.y + canvas!.height * 0.6);
     await ready(page, `startDate=${busiest.start}&endDate=${busiest.end}`);
