@@ -153,4 +153,15 @@ describe.skipIf(!chromiumAvailable())('dashboard trend panel end to end', () => 
     expect(new URL(page.url()).searchParams.get('interval')).toBe('month');
     await page.close();
   });
+
+  it('fits a 390 px screen', async () => {
+    const page = await openPage(`/?preset=6m#token=${token}`);
+    await ready(page, 'startDate=');
+    await expectPanelMatchesApi(page, 'week');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(500);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.close();
+  });
 });
