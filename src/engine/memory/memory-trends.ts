@@ -77,35 +77,40 @@ function createdGroups(store: LeadStore, others: LeadFilter, buckets: TrendBucke
   }
   const slotsPerBucket = OUTCOMES.length * locales;
   const slots = buckets.dates.length * slotsPerBucket;
-  const leads = new Float64Array(slots);
-  const shipments = new Float64Array(slots);
-  const cents = new Float64Array(slots);
+  // Per slot, interleaved: [3 × slot] leads, [+1] shipments, [+2] cents.
+  const totals = new Float64Array(slots * 3);
 
-  const { from, to } = rowRange(store.created_at, buckets);
+  // Rows are in created_at order: bucket b is the rows [rowBounds[b], rowBounds[b + 1]), found by
+  // binary search once, so the pass compares row numbers and never reads created_at.
+  const bucketCount = buckets.dates.length;
+  const rowBounds = new Uint32Array(bucketCount + 1);
+  buckets.bounds.forEach((bound, index) => {
+    rowBounds[index] = lowerBound(store.created_at, bound);
+  });
+  const from = rowBounds[0] as number;
+  const to = Math.max(from, rowBounds[bucketCount] as number);
   const rows = filteredRows(store, { ...others, createdAt: null }, from, to);
-  const { created_at: createdAt, stageGroup, monthly_shipments: monthlyShipments, account_value_cents: accountCents } = store;
-  const bounds = buckets.bounds;
-  let bucket = 0;
-  let bucketEnd = bounds[1] as number;
-  let base = 0;
-  const end = rows ? rows.length : to;
-  for (let index = rows ? 0 : from; index < end; index++) {
-    const row = rows ? (rows[index] as number) : index;
-    const at = createdAt[row] as number;
-    while (at >= bucketEnd) {
-      bucket += 1;
-      bucketEnd = bounds[bucket + 1] as number;
-      base = bucket * slotsPerBucket;
+  const { stageGroup, monthly_shipments: monthlyShipments, account_value_cents: accountCents } = store;
+  let index = 0;
+  for (let bucket = 0; bucket < bucketCount; bucket++) {
+    const base = bucket * slotsPerBucket;
+    const end = rowBounds[bucket + 1] as number;
+    if (rows === null) {
+      for (let row = rowBounds[bucket] as number; row < end; row++) addRow(row, base);
+    } else {
+      for (; index < rows.length && (rows[index] as number) < end; index++) addRow(rows[index] as number, base);
     }
-    const slot = base + (groupSlot[stageGroup[row] as number] as number);
-    leads[slot] = (leads[slot] as number) + 1;
-    shipments[slot] = (shipments[slot] as number) + (monthlyShipments[row] as number);
-    cents[slot] = (cents[slot] as number) + (accountCents[row] as number);
+  }
+  function addRow(row: number, base: number): void {
+    const slot = (base + (groupSlot[stageGroup[row] as number] as number)) * 3;
+    totals[slot] = (totals[slot] as number) + 1;
+    totals[slot + 1] = (totals[slot + 1] as number) + (monthlyShipments[row] as number);
+    totals[slot + 2] = (totals[slot + 2] as number) + (accountCents[row] as number);
   }
 
   const groups: TrendCreatedGroup[] = [];
   for (let slot = 0; slot < slots; slot++) {
-    const count = leads[slot] as number;
+    const count = totals[slot * 3] as number;
     if (count === 0) continue;
     const within = slot % slotsPerBucket;
     groups.push({
@@ -113,8 +118,8 @@ function createdGroups(store: LeadStore, others: LeadFilter, buckets: TrendBucke
       outcome: OUTCOMES[Math.floor(within / locales)] as OutcomeBucket,
       rate: d.locale.valueOf(within % locales).locale_rate,
       leads: count,
-      shipments: shipments[slot] as number,
-      cents: cents[slot] as number,
+      shipments: totals[slot * 3 + 1] as number,
+      cents: totals[slot * 3 + 2] as number,
     });
   }
   return groups;
