@@ -13,8 +13,10 @@ const OUTCOMES: readonly OutcomeBucket[] = ['won', 'lost', 'in_recharge', 'remai
 /**
  * Trends (SPEC §11) from the memory engine's LeadStore, served under its rule (the store of the
  * latest sync, else `fallback`, the SQL trends). Each series is one pass over its matching rows:
- * rows are stored in created_at order and wonOrder lists them in won_at order, so the bucket of
- * each next row is found by moving a cursor forward over the bounds, never by a search per row.
+ * rows are stored in created_at order and wonOrder lists the won ones in won_at order, so each
+ * bucket is a slice of positions, found by one binary search per bound. The pass then never reads
+ * a row's instant, and a filter selects its rows a bucket's slice at a time (small arrays, no
+ * million-slot list to collect).
  */
 export function createMemoryTrendEngine(memory: Pick<MemoryAnalyticsEngine, 'answer'>, fallback: TrendEngine): TrendEngine {
   return {
@@ -28,10 +30,13 @@ export function createMemoryTrendEngine(memory: Pick<MemoryAnalyticsEngine, 'ans
   };
 }
 
-/** The rows of [from, to) (through `order`) passing the filter's conditions; null when it has none (every row). */
-function filteredRows(store: LeadStore, filter: LeadFilter, from: number, to: number, order?: Uint32Array): Uint32Array | null {
-  const compiled = compileFilter(store, filter);
-  return hasConditions(compiled) ? matchingRows(store, compiled, from, to, order) : null;
+/** Where each bucket's slice starts in `sorted` (through `order`), and where the last one ends. */
+function slicesOf(sorted: Float64Array, buckets: TrendBuckets, order?: Uint32Array): Uint32Array {
+  const positions = new Uint32Array(buckets.bounds.length);
+  buckets.bounds.forEach((bound, index) => {
+    positions[index] = lowerBound(sorted, bound, order);
+  });
+  return positions;
 }
 
 export function trendAggregatesOf(store: LeadStore, plan: TrendPlan): TrendAggregates {
@@ -55,11 +60,6 @@ function earliestCreatedAt(store: LeadStore, filter: LeadFilter): number | null 
   return null;
 }
 
-function rowRange(sorted: Float64Array, buckets: TrendBuckets, order?: Uint32Array): { from: number; to: number } {
-  const from = lowerBound(sorted, buckets.bounds[0] as number, order);
-  return { from, to: Math.max(from, lowerBound(sorted, buckets.bounds[buckets.bounds.length - 1] as number, order)) };
-}
-
 /**
  * Leads, shipments and cents per (bucket, outcome, locale): a stage group (flags, stage, locale)
  * decides the outcome and the rate, so a table from stage group to (outcome, locale) slot is built
@@ -80,32 +80,23 @@ function createdGroups(store: LeadStore, others: LeadFilter, buckets: TrendBucke
   // Per slot, interleaved: [3 × slot] leads, [+1] shipments, [+2] cents.
   const totals = new Float64Array(slots * 3);
 
-  // Rows are in created_at order: bucket b is the rows [rowBounds[b], rowBounds[b + 1]), found by
-  // binary search once, so the pass compares row numbers and never reads created_at.
-  const bucketCount = buckets.dates.length;
-  const rowBounds = new Uint32Array(bucketCount + 1);
-  buckets.bounds.forEach((bound, index) => {
-    rowBounds[index] = lowerBound(store.created_at, bound);
-  });
-  const from = rowBounds[0] as number;
-  const to = Math.max(from, rowBounds[bucketCount] as number);
-  const rows = filteredRows(store, { ...others, createdAt: null }, from, to);
+  const positions = slicesOf(store.created_at, buckets);
+  const compiled = compileFilter(store, { ...others, createdAt: null });
+  const filtered = hasConditions(compiled);
   const { stageGroup, monthly_shipments: monthlyShipments, account_value_cents: accountCents } = store;
-  let index = 0;
-  for (let bucket = 0; bucket < bucketCount; bucket++) {
+  for (let bucket = 0; bucket < buckets.dates.length; bucket++) {
     const base = bucket * slotsPerBucket;
-    const end = rowBounds[bucket + 1] as number;
-    if (rows === null) {
-      for (let row = rowBounds[bucket] as number; row < end; row++) addRow(row, base);
-    } else {
-      for (; index < rows.length && (rows[index] as number) < end; index++) addRow(rows[index] as number, base);
+    const from = positions[bucket] as number;
+    const to = positions[bucket + 1] as number;
+    const rows = filtered ? matchingRows(store, compiled, from, to) : null;
+    const end = rows ? rows.length : to;
+    for (let index = rows ? 0 : from; index < end; index++) {
+      const row = rows ? (rows[index] as number) : index;
+      const slot = (base + (groupSlot[stageGroup[row] as number] as number)) * 3;
+      totals[slot] = (totals[slot] as number) + 1;
+      totals[slot + 1] = (totals[slot + 1] as number) + (monthlyShipments[row] as number);
+      totals[slot + 2] = (totals[slot + 2] as number) + (accountCents[row] as number);
     }
-  }
-  function addRow(row: number, base: number): void {
-    const slot = (base + (groupSlot[stageGroup[row] as number] as number)) * 3;
-    totals[slot] = (totals[slot] as number) + 1;
-    totals[slot + 1] = (totals[slot + 1] as number) + (monthlyShipments[row] as number);
-    totals[slot + 2] = (totals[slot + 2] as number) + (accountCents[row] as number);
   }
 
   const groups: TrendCreatedGroup[] = [];
@@ -128,29 +119,33 @@ function createdGroups(store: LeadStore, others: LeadFilter, buckets: TrendBucke
 /** Won leads and closing days per bucket of won_at: a pass over the won_at-ordered slice. */
 function wonGroups(store: LeadStore, others: LeadFilter, buckets: TrendBuckets): TrendWonGroup[] {
   const order = store.wonOrder;
-  const { from, to } = rowRange(store.won_at, buckets, order);
-  const rows = filteredRows(store, { ...others, createdAt: null }, from, to, order) ?? order.subarray(from, to);
+  const positions = slicesOf(store.won_at, buckets, order);
+  const compiled = compileFilter(store, { ...others, createdAt: null });
+  const filtered = hasConditions(compiled);
   const count = buckets.dates.length;
   const won = new Float64Array(count);
   const closingSum = new Float64Array(count);
   const closingCount = new Float64Array(count);
-  const { won_at: wonAt, flags, closing_days: closingDays } = store;
-  const bounds = buckets.bounds;
-  let bucket = 0;
-  let bucketEnd = bounds[1] as number;
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index] as number;
-    const at = wonAt[row] as number;
-    while (at >= bucketEnd) {
-      bucket += 1;
-      bucketEnd = bounds[bucket + 1] as number;
+  const { flags, closing_days: closingDays } = store;
+  for (let bucket = 0; bucket < count; bucket++) {
+    const from = positions[bucket] as number;
+    const to = positions[bucket + 1] as number;
+    const rows = filtered ? matchingRows(store, compiled, from, to, order) : order.subarray(from, to);
+    let wonLeads = 0;
+    let sum = 0;
+    let days = 0;
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index] as number;
+      if (((flags[row] as number) & WON) !== 0) wonLeads += 1;
+      const closing = closingDays[row] as number;
+      if (!Number.isNaN(closing)) {
+        sum += closing;
+        days += 1;
+      }
     }
-    if (((flags[row] as number) & WON) !== 0) won[bucket] = (won[bucket] as number) + 1;
-    const days = closingDays[row] as number;
-    if (!Number.isNaN(days)) {
-      closingSum[bucket] = (closingSum[bucket] as number) + days;
-      closingCount[bucket] = (closingCount[bucket] as number) + 1;
-    }
+    won[bucket] = wonLeads;
+    closingSum[bucket] = sum;
+    closingCount[bucket] = days;
   }
   const groups: TrendWonGroup[] = [];
   for (let index = 0; index < count; index++) {
