@@ -5,6 +5,10 @@ import type { AppConfig } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
+import { createMemoryLeadList } from '../engine/memory/memory-lead-list.js';
+import { createSqlLeadList } from '../engine/sql/sql-lead-list.js';
+import { createLeadCursorCodec } from '../lead-list/lead-cursor-codec.js';
+import { createLeadListService, type LeadListService } from '../lead-list/lead-list-service.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createHealthService, type HealthService } from '../operations/health-service.js';
 import { OperationsMetrics } from '../operations/metrics.js';
@@ -29,6 +33,8 @@ export interface Application {
   readonly clock: Clock;
   /** The analytics payload: snapshots for presets, live for the rest (SPEC §5–6). */
   readonly analytics: AnalyticsService;
+  /** The leads behind a number, paged or as CSV (SPEC §10). */
+  readonly leadList: LeadListService;
   /** The CRM's reference tables: stage names for the `stage` parameter, the dashboard's filter options. */
   readonly reference: ReferenceService;
   /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
@@ -80,6 +86,14 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     onSnapshotLookup: (result) => metrics.recordSnapshotLookup(result),
   });
+  const sqlLeadList = createSqlLeadList(database.db, database.dialect.schema, syncLog);
+  const leadList = createLeadListService({
+    engine: memoryEngine ? createMemoryLeadList(memoryEngine, sqlLeadList) : sqlLeadList,
+    // Cursors are signed with a key derived from JWT_SECRET, which every API instance shares.
+    cursors: createLeadCursorCodec(config.auth.jwtSecret),
+    clock,
+    timeZone: config.timezone,
+  });
   const sync = new SyncService({
     database,
     settings: config.sync,
@@ -103,6 +117,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     clock,
     analytics,
+    leadList,
     reference: createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds }),
     sync,
     memoryEngine,

@@ -1,4 +1,5 @@
 import type { LeadFilter } from './analytics-plan.js';
+import type { AnalyticsQuery, Parsed } from './analytics-query.js';
 import { tierLabelOf, type TierLabel } from './analytics-payload.js';
 import { compareText } from './analytics-assembly.js';
 import type { RecordType } from './lead.js';
@@ -246,4 +247,35 @@ export function csvLineOf(row: LeadListRow): string {
 /** `crm-leads-<startDate>-<endDate>.csv`, or `crm-leads-all-time.csv` without a date range. */
 export function csvFileNameOf(dateRange: { readonly startDate: string; readonly endDate: string } | undefined): string {
   return `crm-leads-${dateRange ? `${dateRange.startDate}-${dateRange.endDate}` : 'all-time'}.csv`;
+}
+
+// ---- Parameters ---------------------------------------------------------------------------------
+
+/** The request of a list after validation: the §4 filters, and the §10 parameters. */
+export interface LeadListQuery {
+  readonly filters: AnalyticsQuery;
+  readonly outcome: OutcomeBucket | null;
+  readonly sort: LeadListSort;
+  readonly limit: number;
+  /** As given; the capability verifies it against `sort`. */
+  readonly cursor: string | null;
+  readonly format: LeadListFormat;
+}
+
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (text: string): Parsed<T> =>
+    (values as readonly string[]).includes(text)
+      ? { ok: true, value: text as T }
+      : { ok: false, reason: `must be one of ${values.join(', ')}` };
+
+export const parseOutcome = oneOf(LEAD_LIST_OUTCOMES);
+export const parseSort = oneOf(LEAD_LIST_SORTS);
+export const parseFormat = oneOf(LEAD_LIST_FORMATS);
+
+export function parseLimit(text: string): Parsed<number> {
+  const value = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
+  return value >= 1 && value <= MAX_LEAD_LIST_LIMIT
+    ? { ok: true, value }
+    : { ok: false, reason: `must be an integer from 1 to ${MAX_LEAD_LIST_LIMIT}` };
 }

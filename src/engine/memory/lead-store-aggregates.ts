@@ -21,7 +21,7 @@ const OUTCOME_SLOTS = OUTCOME_FLAGS + 1;
  * A LeadFilter (src/domain/analytics-plan.ts) turned into what a scan of a LeadStore checks:
  * lookup tables indexed by dictionary code, one code to compare, or a row range.
  */
-interface CompiledFilter {
+export interface CompiledFilter {
   /** Rows [from, to) of the store: the created_at range, or every row. */
   readonly from: number;
   readonly to: number;
@@ -35,7 +35,7 @@ interface CompiledFilter {
   readonly product: number | null;
 }
 
-function compileFilter(store: LeadStore, filter: LeadFilter): CompiledFilter {
+export function compileFilter(store: LeadStore, filter: LeadFilter): CompiledFilter {
   const d = store.dictionaries;
   const range = filter.createdAt;
   const from = range ? lowerBound(store.created_at, range.from) : 0;
@@ -58,14 +58,14 @@ function compileFilter(store: LeadStore, filter: LeadFilter): CompiledFilter {
 }
 
 /** One condition of a compiled filter on one code column: a lookup table, or else one code. */
-interface Condition {
+export interface Condition {
   readonly column: Uint32Array;
   readonly table: Uint8Array | null;
   readonly code: number;
 }
 
 /** The filter's conditions, the narrowest first (one salesman, stage or product before tier or locale lists). */
-function conditionsOf(store: LeadStore, filter: CompiledFilter): Condition[] {
+export function conditionsOf(store: LeadStore, filter: CompiledFilter): Condition[] {
   const conditions: Condition[] = [];
   if (filter.salesmen !== null) conditions.push({ column: store.salesman, table: filter.salesmen, code: -1 });
   if (filter.virtualStage !== null) conditions.push({ column: store.virtualStage, table: null, code: filter.virtualStage });
@@ -81,7 +81,7 @@ function conditionsOf(store: LeadStore, filter: CompiledFilter): Condition[] {
  * from the range, each next one narrows the list. Each loop is a plain, monomorphic one (a lookup
  * table or one code, with or without `order`): this is the hot path of a filtered request.
  */
-function matchingRows(store: LeadStore, filter: CompiledFilter, from: number, to: number, order?: Uint32Array): Uint32Array {
+export function matchingRows(store: LeadStore, filter: CompiledFilter, from: number, to: number, order?: Uint32Array): Uint32Array {
   if (filter.nothing) return new Uint32Array(0);
   const [first, ...others] = conditionsOf(store, filter);
   const rows = new Uint32Array(Math.max(0, to - from));
