@@ -13,7 +13,8 @@ import { createLogger } from '../src/logging/logger.js';
 import { createLatestGenerationReader } from '../src/sync/latest-generation-reader.js';
 import { syncLog } from '../src/sync/sync-log.js';
 import { NOW, STAGES, leadsArb, queryArb, queryString } from './support/analytics-arbitraries.js';
-import { adminToken, getAnalytics, insertLeads, insertStages, insertSyncRun, payloadOf, type LeadRow } from './support/analytics-fixtures.js';
+import { getLeads } from './support/lead-list-fixtures.js';
+import { getAnalytics, insertLeads, insertStages, insertSyncRun, payloadOf, type LeadRow } from './support/analytics-fixtures.js';
 import { referenceLeadRows, type ReferenceListQuery } from './support/reference-lead-list.js';
 import { createTestApplication, TEST_JWT_SECRET, testDialects, type TestApplication } from './support/test-application.js';
 import { formatDbDateTime } from '../src/db/datetime.js';
@@ -23,8 +24,6 @@ import { formatDbDateTime } from '../src/db/datetime.js';
  * same leads (total, outcome bucket, funnel stage); following next_cursor visits every row once, in
  * order; the SQL engine (through HTTP), the memory engine and a naive reference give the same rows.
  */
-
-export const LEADS_URL = '/prospects/client-analytics/leads';
 
 interface ListBody {
   total: number;
@@ -59,14 +58,6 @@ function listQueryString(query: ReferenceListQuery & { limit?: number }, cursor?
   if (limit !== undefined) parts.push(`limit=${limit}`);
   if (cursor) parts.push(`cursor=${encodeURIComponent(cursor)}`);
   return parts.join('&');
-}
-
-export async function getLeads(server: Server, query: string, token: string | null = adminToken()) {
-  return server.inject({
-    method: 'GET',
-    url: query === '' ? LEADS_URL : `${LEADS_URL}?${query}`,
-    headers: token === null ? {} : { authorization: `Bearer ${token}` },
-  });
 }
 
 async function leadsBody(server: Server, query: string): Promise<ListBody> {
@@ -152,7 +143,7 @@ describe.each(testDialects())('the lead list on $dialect', (target) => {
         cursor = null;
         let round = 0;
         do {
-          const body =
+          const body: { total: number; leads: readonly LeadListRow[]; next_cursor: string | null } =
             round % 2 === 0
               ? await memory.page({
                   filters: { ...(query.startDate ? { dateRange: { startDate: query.startDate, endDate: query.endDate! } } : {}), ...pick(query) },
