@@ -152,7 +152,7 @@ describe.each(testDialects())('the lead list CSV and refusals on $dialect', (tar
     for (const [query, parameter] of refusals) {
       const response = await getLeads(server, query);
       expect(response.statusCode, `${query}: ${response.payload}`).toBe(422);
-      expect(JSON.parse(response.payload).message, query).toContain(`"${parameter}"`);
+      expect((JSON.parse(response.payload) as { message: string }).message, query).toContain(`"${parameter}"`);
     }
     // A cursor signed with another key is not this endpoint's.
     const stranger = createLeadCursorCodec('another-secret-0123456789abcdef0123456789').encode({
@@ -187,6 +187,7 @@ describe('the CSV stream', () => {
             try {
               for (;;) {
                 state.pulled += 1;
+                await Promise.resolve();
                 yield Array.from({ length: 1000 }, () => row);
               }
             } finally {

@@ -27,7 +27,8 @@ export interface LeadListPage {
  */
 export interface LeadListExport {
   readonly generation: DataGeneration | null;
-  readonly batches: AsyncIterable<readonly LeadListRow[]>;
+  /** Synchronous where the rows are at hand (the memory engine): the consumer takes turns between batches. */
+  readonly batches: AsyncIterable<readonly LeadListRow[]> | Iterable<readonly LeadListRow[]>;
 }
 
 /** The lead lists of an engine (src/engine/memory/memory-lead-list.ts, src/engine/sql/sql-lead-list.ts). */

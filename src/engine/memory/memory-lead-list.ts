@@ -277,7 +277,7 @@ export function sortByValueDescending(store: LeadStore, rows: Uint32Array): Uint
 
 function exportOfStore(store: LeadStore, filter: LeadListFilter, sort: LeadListSort, now: number): LeadListExport {
   const rows = filteredRows(store, filter);
-  async function* batches(): AsyncGenerator<readonly LeadListRow[]> {
+  function* batches(): Generator<readonly LeadListRow[]> {
     // The sort waits for the first pull, so a request that is refused never pays for it.
     const ordered = sort === 'created_at' ? rows : sortByValueDescending(store, rows);
     for (let start = 0; start < ordered.length; start += EXPORT_BATCH_ROWS) {

@@ -112,7 +112,7 @@ export const leadListPlugin: Plugin<LeadListPluginOptions> = {
         },
       },
       async handler(request, h) {
-        const query = leadListQueryOf(request.query as ValidatedLeadListParameters);
+        const query = leadListQueryOf(request.query);
         if (query.format === 'csv') {
           const { fileName, stream } = await leadList.csv(query);
           // A client that goes away mid-export: the stream is destroyed, which stops the engine's work.
