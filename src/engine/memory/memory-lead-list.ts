@@ -8,7 +8,7 @@ import {
   type LeadPosition,
 } from '../../domain/lead-list.js';
 import type { LeadListEngine, LeadListExport, LeadListPage, LeadListPageRequest } from '../lead-list-engine.js';
-import { compileFilter, matchingRows } from './lead-store-aggregates.js';
+import { compileFilter, conditionsOf, matchingRows, type Condition } from './lead-store-aggregates.js';
 import type { LeadStore } from './lead-store.js';
 import type { MemoryAnalyticsEngine } from './memory-analytics-engine.js';
 import { LOST, RECHARGE, RECORD_TYPE_CODES, RECORD_TYPE_OF_CODE, SHIPMENT, WON } from './store-columns.js';
@@ -58,6 +58,71 @@ export function filteredRows(store: LeadStore, filter: LeadListFilter): Uint32Ar
     if (inBucket[stages[row] as number] === 1) rows[kept++] = row;
   }
   return rows.subarray(0, kept);
+}
+
+/** Totals kept per store (immutable, so a total never goes stale) and filter: the pages after the first need no count. */
+const TOTALS_KEPT = 256;
+const totalsOfStore = new WeakMap<LeadStore, Map<string, number>>();
+
+function totalOf(store: LeadStore, filter: LeadListFilter, count: () => number): number {
+  let totals = totalsOfStore.get(store);
+  if (totals === undefined) {
+    totals = new Map();
+    totalsOfStore.set(store, totals);
+  }
+  const key = JSON.stringify(filter);
+  let total = totals.get(key);
+  if (total === undefined) {
+    total = count();
+    if (totals.size >= TOTALS_KEPT) totals.delete(totals.keys().next().value ?? key);
+    totals.set(key, total);
+  }
+  return total;
+}
+
+/** The filter's conditions on code columns (the outcome bucket included), and its row range. */
+function conditionsOfFilter(store: LeadStore, filter: LeadListFilter): { from: number; to: number; nothing: boolean; conditions: Condition[] } {
+  const compiled = compileFilter(store, filter.leads);
+  const conditions = conditionsOf(store, compiled);
+  const outcome = filter.outcome;
+  if (outcome !== null) {
+    conditions.push({ column: store.virtualStage, table: store.dictionaries.virtualStage.lookupTable((stage) => stageInOutcome(stage, outcome)), code: -1 });
+  }
+  return { from: compiled.from, to: compiled.to, nothing: compiled.nothing, conditions };
+}
+
+/**
+ * Up to `count` rows passing the conditions, from row `start` on in store order: a `created_at`
+ * page reads only as far as its rows go, not the whole filter.
+ */
+function rowsFrom(conditions: readonly Condition[], start: number, to: number, count: number): number[] {
+  const found: number[] = [];
+  for (let row = start; row < to && found.length < count; row++) {
+    let passes = true;
+    for (let index = 0; index < conditions.length; index++) {
+      const { column, table, code } = conditions[index] as Condition;
+      const value = column[row] as number;
+      if (table !== null ? table[value] !== 1 : value !== code) {
+        passes = false;
+        break;
+      }
+    }
+    if (passes) found.push(row);
+  }
+  return found;
+}
+
+/** First row of the store (store order) after `position`. */
+function firstStoreRowAfter(store: LeadStore, position: LeadPosition): number {
+  const typeCode = RECORD_TYPE_CODES[position.record_type];
+  let low = 0;
+  let high = store.size;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareRowToPosition(store, middle, position, typeCode) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The unrounded value_usd of each locale code's rate applied to a row's cents. */
@@ -123,39 +188,29 @@ export function rowOfStore(store: LeadStore, row: number, now: number): LeadList
   );
 }
 
-/** Index in `rows` (store order) of the first row after `position`. */
-function firstAfter(store: LeadStore, rows: Uint32Array, position: LeadPosition): number {
-  const typeCode = RECORD_TYPE_CODES[position.record_type];
-  let low = 0;
-  let high = rows.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (compareRowToPosition(store, rows[middle] as number, position, typeCode) <= 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 function pageOfStore(store: LeadStore, request: LeadListPageRequest, now: number): LeadListPage {
-  const rows = filteredRows(store, request.filter);
-  const { limit, after } = request;
+  const { limit, after, filter } = request;
   let selected: number[];
-  let more: boolean;
   let values: Float64Array | null = null;
+  let total: number;
   if (request.sort === 'created_at') {
-    const start = after === null ? 0 : firstAfter(store, rows, after);
-    selected = Array.from(rows.subarray(start, start + limit));
-    more = start + limit < rows.length;
+    const { from, to, nothing, conditions } = conditionsOfFilter(store, filter);
+    total = totalOf(store, filter, () => filteredRows(store, filter).length);
+    const start = after === null ? from : Math.max(from, firstStoreRowAfter(store, after));
+    selected = nothing ? [] : rowsFrom(conditions, start, to, limit + 1);
   } else {
+    const rows = filteredRows(store, filter);
+    total = totalOf(store, filter, () => rows.length);
     const top = topByValueAfter(store, rows, after, limit + 1);
-    more = top.rows.length > limit;
-    selected = top.rows.slice(0, limit);
+    selected = top.rows;
     values = top.values;
   }
+  const more = selected.length > limit;
+  selected = selected.slice(0, limit);
   const lastIndex = selected.length - 1;
   const last = selected[lastIndex];
   return {
-    total: rows.length,
+    total,
     rows: selected.map((row) => rowOfStore(store, row, now)),
     next: more && last !== undefined ? positionOf(store, last, values === null ? null : (values[lastIndex] as number)) : null,
     generation: store.generation,
