@@ -46,14 +46,17 @@ export function createSqlLeadList(db: Kysely<Database>, schema: DialectSchema, s
   function createdAfter(eb: LeadsExpressions, position: LeadPosition): Expression<SqlBool> {
     const at = formatDbDateTime(position.created_at);
     const next = formatDbDateTime(position.created_at + 1);
-    return eb.or([
-      eb('created_at', '>=', next),
-      eb.and([
-        eb('created_at', '>=', at),
-        eb('created_at', '<', next),
-        eb.or([
-          eb('record_type', '>', position.record_type),
-          eb.and([eb('record_type', '=', position.record_type), eb('record_id', '>', position.record_id)]),
+    // The leading `created_at >= at` is a range the index can seek to; the rest picks within it.
+    return eb.and([
+      eb('created_at', '>=', at),
+      eb.or([
+        eb('created_at', '>=', next),
+        eb.and([
+          eb('created_at', '<', next),
+          eb.or([
+            eb('record_type', '>', position.record_type),
+            eb.and([eb('record_type', '=', position.record_type), eb('record_id', '>', position.record_id)]),
+          ]),
         ]),
       ]),
     ]);
@@ -62,7 +65,8 @@ export function createSqlLeadList(db: Kysely<Database>, schema: DialectSchema, s
   function after(eb: LeadsExpressions, sort: LeadListSort, position: LeadPosition): Expression<SqlBool> {
     if (sort === 'created_at') return createdAfter(eb, position);
     const value = position.value ?? 0;
-    return eb.or([eb(valueSql, '<', value), eb.and([eb(valueSql, '=', value), createdAfter(eb, position)])]);
+    // `value <= v` first: a range the expression index can seek to (an OR alone makes it scan from the top).
+    return eb.and([eb(valueSql, '<=', value), eb.or([eb(valueSql, '<', value), createdAfter(eb, position)])]);
   }
 
   function rowsQuery(trx: Kysely<Database>, filter: LeadListFilter, sort: LeadListSort, position: LeadPosition | null, limit: number) {
