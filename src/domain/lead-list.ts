@@ -103,7 +103,27 @@ export function valueUsdOf(accountCents: number, localeRate: number): number {
   return localeRate > 0 ? accountCents / 100 / localeRate : 0;
 }
 
-const iso = (epochMs: number | null): string | null => (epochMs === null ? null : new Date(epochMs).toISOString());
+/**
+ * ISO-8601 UTC with milliseconds, as `Date.prototype.toISOString` writes it: the date part of each
+ * day made once, the time by hand (an export writes three per row, a million rows at a time).
+ */
+const datePartOfDay = new Map<number, string>();
+const pad2 = (value: number) => (value < 10 ? `0${value}` : String(value));
+function isoOf(epochMs: number): string {
+  const day = Math.floor(epochMs / DAY_MS);
+  let date = datePartOfDay.get(day);
+  if (date === undefined) {
+    if (datePartOfDay.size > 50_000) datePartOfDay.clear();
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    datePartOfDay.set(day, date);
+  }
+  const inDay = epochMs - day * DAY_MS;
+  const millis = inDay % 1000;
+  const seconds = Math.floor(inDay / 1000);
+  return `${date}T${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
+
+const iso = (epochMs: number | null): string | null => (epochMs === null ? null : isoOf(epochMs));
 
 /** The row of a lead at `now`: the virtual stage, its color, the tier label and age as `active_leads` has them. */
 export function leadListRowOf(source: LeadListSource, now: number): LeadListRow {
@@ -217,7 +237,6 @@ export function decodeCursorPayload(text: string): LeadCursorPayload | null {
 // ---- CSV ----------------------------------------------------------------------------------------
 
 /** Text fields a spreadsheet could run as a formula: they get a leading `'` when they start with one. */
-const FORMULA_GUARDED = new Set<keyof LeadListRow>(['name', 'salesman', 'product', 'stage_name']);
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -233,15 +252,24 @@ export function csvField(value: string | number | boolean | null, formulaGuard: 
 
 export const CSV_HEADER_LINE = LEAD_LIST_FIELDS.join(',') + CSV_LINE_END;
 
-/** One row as a CSV line, CRLF included. */
+/** A text field that may need the formula guard or quotes; most need neither, which one test finds. */
+const NEEDS_WORK = /^[=+\-@\t\r]|[",\r\n]/;
+const guardedText = (value: string | null): string => (value === null ? '' : NEEDS_WORK.test(value) ? csvField(value, true) : value);
+const plainText = (value: string | null): string => (value === null ? '' : NEEDS_QUOTES.test(value) ? csvField(value, false) : value);
+const orEmpty = (value: string | number | null): string => (value === null ? '' : String(value));
+
+/**
+ * One row as a CSV line, CRLF included: `csvField` of each field in LEAD_LIST_FIELDS order (the
+ * formula guard on name, salesman, stage_name and product), written out field by field because an
+ * export formats a million rows. test/lead-list-csv.test.ts reads it back with a CSV parser.
+ */
 export function csvLineOf(row: LeadListRow): string {
-  let line = '';
-  for (let index = 0; index < LEAD_LIST_FIELDS.length; index++) {
-    const field = LEAD_LIST_FIELDS[index] as keyof LeadListRow;
-    if (index > 0) line += ',';
-    line += csvField(row[field], FORMULA_GUARDED.has(field));
-  }
-  return line + CSV_LINE_END;
+  return (
+    `${row.record_type},${row.record_id},${guardedText(row.name)},${orEmpty(row.salesman_id)},${guardedText(row.salesman)},` +
+    `${row.locale_id},${row.tier_label},${guardedText(row.stage_name)},${plainText(row.stage_color)},${guardedText(row.product)},` +
+    `${row.monthly_shipments},${row.value_usd},${row.is_won},${row.is_lost},${orEmpty(row.won_at)},${orEmpty(row.closing_days)},` +
+    `${row.created_at},${orEmpty(row.last_activity_at)},${row.age_days}${CSV_LINE_END}`
+  );
 }
 
 /** `crm-leads-<startDate>-<endDate>.csv`, or `crm-leads-all-time.csv` without a date range. */

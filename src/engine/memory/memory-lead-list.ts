@@ -97,18 +97,7 @@ function conditionsOfFilter(store: LeadStore, filter: LeadListFilter): { from: n
  */
 function rowsFrom(conditions: readonly Condition[], start: number, to: number, count: number): number[] {
   const found: number[] = [];
-  for (let row = start; row < to && found.length < count; row++) {
-    let passes = true;
-    for (let index = 0; index < conditions.length; index++) {
-      const { column, table, code } = conditions[index] as Condition;
-      const value = column[row] as number;
-      if (table !== null ? table[value] !== 1 : value !== code) {
-        passes = false;
-        break;
-      }
-    }
-    if (passes) found.push(row);
-  }
+  for (let row = start; row < to && found.length < count; row++) if (passes(conditions, row)) found.push(row);
   return found;
 }
 
@@ -125,12 +114,32 @@ function firstStoreRowAfter(store: LeadStore, position: LeadPosition): number {
   return low;
 }
 
-/** The unrounded value_usd of each locale code's rate applied to a row's cents. */
-function ratesByLocale(store: LeadStore): Float64Array {
-  const d = store.dictionaries.locale;
-  const rates = new Float64Array(d.size);
-  for (let code = 0; code < d.size; code++) rates[code] = d.valueOf(code).locale_rate;
-  return rates;
+/** The unrounded value_usd of every row of a store, worked out once per store (8 bytes a lead, on first use). */
+const valuesOfStore = new WeakMap<LeadStore, Float64Array>();
+
+export function storeValues(store: LeadStore): Float64Array {
+  let values = valuesOfStore.get(store);
+  if (values === undefined) {
+    const d = store.dictionaries.locale;
+    const rates = new Float64Array(d.size);
+    for (let code = 0; code < d.size; code++) rates[code] = d.valueOf(code).locale_rate;
+    values = new Float64Array(store.size);
+    const cents = store.account_value_cents;
+    const locales = store.locale;
+    for (let row = 0; row < store.size; row++) values[row] = valueUsdOf(cents[row] as number, rates[locales[row] as number] as number);
+    valuesOfStore.set(store, values);
+  }
+  return values;
+}
+
+/** Whether a row passes every condition. */
+function passes(conditions: readonly Condition[], row: number): boolean {
+  for (let index = 0; index < conditions.length; index++) {
+    const { column, table, code } = conditions[index] as Condition;
+    const value = column[row] as number;
+    if (table !== null ? table[value] !== 1 : value !== code) return false;
+  }
+  return true;
 }
 
 /** Negative when row `row` comes before `position` in `created_at, record_type, record_id` order. */
@@ -192,16 +201,15 @@ function pageOfStore(store: LeadStore, request: LeadListPageRequest, now: number
   const { limit, after, filter } = request;
   let selected: number[];
   let values: Float64Array | null = null;
-  let total: number;
-  if (request.sort === 'created_at') {
-    const { from, to, nothing, conditions } = conditionsOfFilter(store, filter);
-    total = totalOf(store, filter, () => filteredRows(store, filter).length);
+  const { from, to, nothing, conditions } = conditionsOfFilter(store, filter);
+  const total = totalOf(store, filter, () => filteredRows(store, filter).length);
+  if (nothing) {
+    selected = [];
+  } else if (request.sort === 'created_at') {
     const start = after === null ? from : Math.max(from, firstStoreRowAfter(store, after));
-    selected = nothing ? [] : rowsFrom(conditions, start, to, limit + 1);
+    selected = rowsFrom(conditions, start, to, limit + 1);
   } else {
-    const rows = filteredRows(store, filter);
-    total = totalOf(store, filter, () => rows.length);
-    const top = topByValueAfter(store, rows, after, limit + 1);
+    const top = topByValueAfter(store, conditions, from, to, after, limit + 1);
     selected = top.rows;
     values = top.values;
   }
@@ -218,14 +226,20 @@ function pageOfStore(store: LeadStore, request: LeadListPageRequest, now: number
 }
 
 /**
- * The first `count` rows of `rows` after `after` in the `-value_usd` order (value desc, then store
- * order), in that order, with their values: a bounded max-heap of the `count` best so far, whose
- * root is the worst of them; a row enters only when it beats the root.
+ * The first `count` rows of [from, to) passing the conditions after `after` in the `-value_usd`
+ * order (value desc, then store order), in that order, with their values: a bounded max-heap of
+ * the `count` best so far, whose root is the worst of them. Rows come in store order, so a row
+ * whose value is not above the root's can never enter: most rows cost one comparison.
  */
-export function topByValueAfter(store: LeadStore, rows: Uint32Array, after: LeadPosition | null, count: number): { rows: number[]; values: Float64Array } {
-  const rates = ratesByLocale(store);
-  const cents = store.account_value_cents;
-  const locales = store.locale;
+export function topByValueAfter(
+  store: LeadStore,
+  conditions: readonly Condition[],
+  from: number,
+  to: number,
+  after: LeadPosition | null,
+  count: number,
+): { rows: number[]; values: Float64Array } {
+  const storeValue = storeValues(store);
   const heapRows = new Uint32Array(count);
   const heapValues = new Float64Array(count);
   let size = 0;
@@ -251,10 +265,12 @@ export function topByValueAfter(store: LeadStore, rows: Uint32Array, after: Lead
       index = worst;
     }
   };
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index] as number;
-    const value = valueUsdOf(cents[row] as number, rates[locales[row] as number] as number);
+  for (let row = from; row < to; row++) {
+    const value = storeValue[row] as number;
+    // Full, and not above the worst kept (a later row with an equal value comes after it): out.
+    if (size === count && value <= (heapValues[0] as number)) continue;
     if (after !== null && (value > afterValue || (value === afterValue && compareRowToPosition(store, row, after, afterType) <= 0))) continue;
+    if (!passes(conditions, row)) continue;
     if (size < count) {
       // Sift up: the new entry rises while it comes after its parent.
       let at = size++;
@@ -285,13 +301,10 @@ export function topByValueAfter(store: LeadStore, rows: Uint32Array, after: Lead
  * order as the numbers do). Four linear passes instead of a comparison sort of a million rows.
  */
 export function sortByValueDescending(store: LeadStore, rows: Uint32Array): Uint32Array {
-  const rates = ratesByLocale(store);
+  const storeValue = storeValues(store);
   const count = rows.length;
   const values = new Float64Array(count);
-  for (let index = 0; index < count; index++) {
-    const row = rows[index] as number;
-    values[index] = valueUsdOf(store.account_value_cents[row] as number, rates[store.locale[row] as number] as number);
-  }
+  for (let index = 0; index < count; index++) values[index] = storeValue[rows[index] as number] as number;
   const words = new Uint32Array(values.buffer);
   // Little-endian doubles: word 2i is the low half, 2i + 1 the high half. Complemented: descending.
   const keyLow = new Uint32Array(count);
