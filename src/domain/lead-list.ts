@@ -109,7 +109,7 @@ export function valueUsdOf(accountCents: number, localeRate: number): number {
  */
 const datePartOfDay = new Map<number, string>();
 const pad2 = (value: number) => (value < 10 ? `0${value}` : String(value));
-function isoOf(epochMs: number): string {
+export function isoOf(epochMs: number): string {
   const day = Math.floor(epochMs / DAY_MS);
   let date = datePartOfDay.get(day);
   if (date === undefined) {
@@ -257,6 +257,11 @@ const NEEDS_WORK = /^[=+\-@\t\r]|[",\r\n]/;
 const guardedText = (value: string | null): string => (value === null ? '' : NEEDS_WORK.test(value) ? csvField(value, true) : value);
 const plainText = (value: string | null): string => (value === null ? '' : NEEDS_QUOTES.test(value) ? csvField(value, false) : value);
 const orEmpty = (value: string | number | null): string => (value === null ? '' : String(value));
+
+/** A text field as csvField writes it (null empty; `guard`: the formula guard of name, salesman, stage_name, product). */
+export function csvTextField(value: string | null, guard: boolean): string {
+  return guard ? guardedText(value) : plainText(value);
+}
 
 /**
  * One row as a CSV line, CRLF included: `csvField` of each field in LEAD_LIST_FIELDS order (the

@@ -29,6 +29,11 @@ export interface LeadListExport {
   readonly generation: DataGeneration | null;
   /** Synchronous where the rows are at hand (the memory engine): the consumer takes turns between batches. */
   readonly batches: AsyncIterable<readonly LeadListRow[]> | Iterable<readonly LeadListRow[]>;
+  /**
+   * The same rows as CSV lines (SPEC §10), a batch per string, when the engine writes them itself
+   * faster than row objects would be formatted (the memory engine); the consumer then uses these.
+   */
+  readonly csvLines?: Iterable<string>;
 }
 
 /** The lead lists of an engine (src/engine/memory/memory-lead-list.ts, src/engine/sql/sql-lead-list.ts). */

@@ -10,6 +10,7 @@ import {
 import type { LeadListEngine, LeadListExport, LeadListPage, LeadListPageRequest } from '../lead-list-engine.js';
 import { compileFilter, conditionsOf, matchingRows, type Condition } from './lead-store-aggregates.js';
 import type { LeadStore } from './lead-store.js';
+import { csvTextBatches } from './memory-lead-csv.js';
 import type { MemoryAnalyticsEngine } from './memory-analytics-engine.js';
 import { LOST, RECHARGE, RECORD_TYPE_CODES, RECORD_TYPE_OF_CODE, SHIPMENT, WON } from './store-columns.js';
 import { textOfRow } from './utf8-column.js';
@@ -345,15 +346,20 @@ export function sortByValueDescending(store: LeadStore, rows: Uint32Array): Uint
 
 function exportOfStore(store: LeadStore, filter: LeadListFilter, sort: LeadListSort, now: number): LeadListExport {
   const rows = filteredRows(store, filter);
+  // The sort waits for the first pull, so a request that is refused never pays for it.
+  let ordered: Uint32Array | null = null;
+  const inOrder = () => (ordered ??= sort === 'created_at' ? rows : sortByValueDescending(store, rows));
   function* batches(): Generator<readonly LeadListRow[]> {
-    // The sort waits for the first pull, so a request that is refused never pays for it.
-    const ordered = sort === 'created_at' ? rows : sortByValueDescending(store, rows);
-    for (let start = 0; start < ordered.length; start += EXPORT_BATCH_ROWS) {
+    const all = inOrder();
+    for (let start = 0; start < all.length; start += EXPORT_BATCH_ROWS) {
       const batch: LeadListRow[] = [];
-      const end = Math.min(ordered.length, start + EXPORT_BATCH_ROWS);
-      for (let index = start; index < end; index++) batch.push(rowOfStore(store, ordered[index] as number, now));
+      const end = Math.min(all.length, start + EXPORT_BATCH_ROWS);
+      for (let index = start; index < end; index++) batch.push(rowOfStore(store, all[index] as number, now));
       yield batch;
     }
   }
-  return { generation: store.generation, batches: batches() };
+  function* csvLines(): Generator<string> {
+    yield* csvTextBatches(store, inOrder(), storeValues(store), now, EXPORT_BATCH_ROWS);
+  }
+  return { generation: store.generation, batches: batches(), csvLines: csvLines() };
 }
