@@ -20,13 +20,13 @@ const EXPORT_BATCH_ROWS = 1_000;
 
 /**
  * The lead list (SPEC §10) from the memory engine's store, whose rows are in `created_at,
- * record_type, record_id` order (store order): the rows of a filter are one scan of the store
- * (of the created_at slice when there is a date range) into a list of row numbers already in that
- * order, so a `created_at` page is a binary search for the cursor's position in it and a slice.
- * A `-value_usd` page keeps the `limit + 1` first rows after the cursor in a bounded heap while
- * scanning: no sort of every row per page. Only the CSV export of `-value_usd` sorts, once, by a
- * radix sort of the values. The engine's serving rule applies: the SQL engine answers while the
- * store is not of the latest sync.
+ * record_type, record_id` order (store order). A `created_at` page is a binary search for the
+ * cursor's row in the store and a scan forward, within the created_at slice of the date range,
+ * only as far as its `limit + 1` rows go. A `-value_usd` page is one pass over the slice keeping
+ * the `limit + 1` first rows after the cursor in a bounded heap: no sort of every row per page.
+ * `total` is counted once per store and filter, then kept. Only the CSV export of `-value_usd`
+ * sorts, once, by a radix sort of the values. The engine's serving rule applies: the SQL engine
+ * answers while the store is not of the latest sync.
  */
 export function createMemoryLeadList(engine: MemoryAnalyticsEngine, fallback: LeadListEngine): LeadListEngine {
   return {
