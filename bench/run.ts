@@ -26,6 +26,7 @@ const benchmarks: [string, string, string[]][] = [
   ['trends (week buckets over all time, each single filter)', 'bench/trends-bench.ts', ['--leads', size('1000000')]],
   ['load', 'bench/load.ts', ['--leads', size('100000')]],
   ['operations (browsers, revalidation, a sync under load)', 'bench/ops-bench.ts', ['--leads', size('1000000')]],
+  ['the leads behind a number (pages, CSV export)', 'bench/lead-list-bench.ts', ['--leads', size('1000000')]],
 ];
 
 let failed = 0;

@@ -67,7 +67,7 @@ describe.each(testDialects())('migrations on $dialect', (target) => {
 
   it('creates exactly the service tables, then the source tables on request, and is idempotent', async () => {
     const first = await migrateToLatest(handle, { sourceSchema: false });
-    expect(first).toEqual([{ set: 'service', applied: ['0001-create-analytics-tables', '0002-create-locks-table'] }]);
+    expect(first).toEqual([{ set: 'service', applied: ['0001-create-analytics-tables', '0002-create-locks-table', '0004-create-lead-list-indexes'] }]);
     expect(await tableColumns(handle)).toEqual(sorted(SERVICE_SCHEMA));
 
     const withSource = await migrateToLatest(handle, { sourceSchema: true });

@@ -8,6 +8,10 @@ import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
 import { createMemoryTrendEngine } from '../engine/memory/memory-trends.js';
 import { createSqlTrendEngine } from '../engine/sql/sql-trends.js';
+import { createMemoryLeadList } from '../engine/memory/memory-lead-list.js';
+import { createSqlLeadList } from '../engine/sql/sql-lead-list.js';
+import { createLeadCursorCodec } from '../lead-list/lead-cursor-codec.js';
+import { createLeadListService, type LeadListService } from '../lead-list/lead-list-service.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createHealthService, type HealthService } from '../operations/health-service.js';
 import { OperationsMetrics } from '../operations/metrics.js';
@@ -34,6 +38,8 @@ export interface Application {
   readonly analytics: AnalyticsService;
   /** Every KPI as a day, week or month series (SPEC §11). */
   readonly trends: TrendsService;
+  /** The leads behind a number, paged or as CSV (SPEC §10). */
+  readonly leadList: LeadListService;
   /** The CRM's reference tables: stage names for the `stage` parameter, the dashboard's filter options. */
   readonly reference: ReferenceService;
   /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
@@ -91,6 +97,14 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     clock,
     timeZone: config.timezone,
   });
+  const sqlLeadList = createSqlLeadList(database.db, database.dialect.schema, syncLog);
+  const leadList = createLeadListService({
+    engine: memoryEngine ? createMemoryLeadList(memoryEngine, sqlLeadList) : sqlLeadList,
+    // Cursors are signed with a key derived from JWT_SECRET, which every API instance shares.
+    cursors: createLeadCursorCodec(config.auth.jwtSecret),
+    clock,
+    timeZone: config.timezone,
+  });
   const sync = new SyncService({
     database,
     settings: config.sync,
@@ -115,6 +129,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     clock,
     analytics,
     trends,
+    leadList,
     reference: createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds }),
     sync,
     memoryEngine,

@@ -43,6 +43,14 @@ export interface DialectSchema {
   addAutoIncrementId<T extends string>(table: CreateTableBuilder<T>): CreateTableBuilder<T, 'id'>;
   /** A default for a datetime column: the database's clock, in UTC. */
   currentDateTimeDefault(): RawBuilder<unknown>;
+  /**
+   * A numeric column as an IEEE double (`cast(c as real|double|double precision)`): the lead list
+   * orders by `account_value / locale_rate` in doubles, as the domain computes it, on every dialect;
+   * its index (migration 0004) and its queries use this same expression.
+   */
+  asDouble(column: string): RawBuilder<number>;
+  /** Whether an index may be built on an expression (MariaDB: no; it would need a generated column). */
+  readonly expressionIndexes: boolean;
 }
 
 // ---- connections -------------------------------------------------------------------------------

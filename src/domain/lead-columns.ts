@@ -66,7 +66,7 @@ export const LEAD_COLUMNS = [
   { name: 'closing_days', type: 'integer', nullable: true, memory: NUMBER },
   { name: 'has_shipment', type: 'flag', nullable: false, memory: FLAG },
   { name: 'has_recharge', type: 'flag', nullable: false, memory: FLAG },
-  { name: 'last_activity_at', type: 'datetime', nullable: true, memory: NONE },
+  { name: 'last_activity_at', type: 'datetime', nullable: true, memory: INSTANT },
   { name: 'created_at', type: 'datetime', nullable: false, memory: INSTANT },
   { name: 'synced_at', type: 'datetime', nullable: false, memory: NONE },
 ] as const satisfies readonly LeadColumnDeclaration[];

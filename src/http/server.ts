@@ -8,6 +8,7 @@ import { authPlugin } from './plugins/auth-plugin.js';
 import { DEFAULT_DASHBOARD_DIRECTORY, dashboardPlugin } from './plugins/dashboard-plugin.js';
 import { filterOptionsPlugin } from './plugins/filter-options-plugin.js';
 import { healthPlugin } from './plugins/health-plugin.js';
+import { leadListPlugin } from './plugins/lead-list-plugin.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { openApiPlugin } from './plugins/openapi-plugin.js';
 import { requestLimitsPlugin } from './plugins/request-limits-plugin.js';
@@ -97,6 +98,7 @@ export async function createServer(app: Application, options: ServerOptions = {}
   await server.register({ plugin: healthPlugin, options: { health: app.health } });
   await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.reference.pipelineStages } });
   await server.register({ plugin: trendsPlugin, options: { trends: app.trends, stages: app.reference.pipelineStages } });
+  await server.register({ plugin: leadListPlugin, options: { leadList: app.leadList, stages: app.reference.pipelineStages } });
   await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
   await server.register({ plugin: syncPlugin, options: { sync: app.sync } });
   await server.register({ plugin: filterOptionsPlugin, options: { reference: app.reference } });

@@ -58,14 +58,14 @@ export function compileFilter(store: LeadStore, filter: LeadFilter): CompiledFil
 }
 
 /** One condition of a compiled filter on one code column: a lookup table, or else one code. */
-interface Condition {
+export interface Condition {
   readonly column: Uint32Array;
   readonly table: Uint8Array | null;
   readonly code: number;
 }
 
 /** The filter's conditions, the narrowest first (one salesman, stage or product before tier or locale lists). */
-function conditionsOf(store: LeadStore, filter: CompiledFilter): Condition[] {
+export function conditionsOf(store: LeadStore, filter: CompiledFilter): Condition[] {
   const conditions: Condition[] = [];
   if (filter.salesmen !== null) conditions.push({ column: store.salesman, table: filter.salesmen, code: -1 });
   if (filter.virtualStage !== null) conditions.push({ column: store.virtualStage, table: null, code: filter.virtualStage });

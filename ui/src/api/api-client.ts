@@ -34,7 +34,7 @@ async function boomMessage(response: Response): Promise<string | null> {
   return null;
 }
 
-async function failureOf(response: Response): Promise<ApiFailure> {
+export async function failureOf(response: Response): Promise<ApiFailure> {
   const message = (await boomMessage(response)) ?? response.statusText;
   switch (response.status) {
     case 401:

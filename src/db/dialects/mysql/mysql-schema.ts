@@ -13,4 +13,6 @@ export const mysqlSchema: DialectSchema = {
     return table.addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement());
   },
   currentDateTimeDefault: () => sql`(utc_timestamp(3))`,
+  asDouble: (column) => sql<number>`cast(${sql.ref(column)} as double)`,
+  expressionIndexes: false,
 };

@@ -12,4 +12,6 @@ export const postgresSchema: DialectSchema = {
     return table.addColumn('id', 'serial', (column) => column.primaryKey());
   },
   currentDateTimeDefault: () => sql`(now() at time zone 'utc')`,
+  asDouble: (column) => sql<number>`cast(${sql.ref(column)} as double precision)`,
+  expressionIndexes: true,
 };

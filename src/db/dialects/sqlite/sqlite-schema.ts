@@ -13,4 +13,6 @@ export const sqliteSchema: DialectSchema = {
     return table.addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement());
   },
   currentDateTimeDefault: () => sql`(${NOW_UTC_TEXT})`,
+  asDouble: (column) => sql<number>`cast(${sql.ref(column)} as real)`,
+  expressionIndexes: true,
 };
