@@ -121,6 +121,14 @@ describe.skipIf(!chromiumAvailable())('dashboard trend panel end to end', () => 
     expect(await kpi(page, 'total_lost')).toBe(narrowed.kpis.total_lost.current);
     expect(await kpi(page, 'advancement_rate')).toBe(narrowed.extra_kpis.advancement_rate);
 
+    // The bucket's leads open as a list: the bucket's count, the API's list of those dates.
+    await page.click('[data-panel="trend"] button[data-action="list-bucket"]');
+    const listTotal = page.locator('[data-panel="lead-list"] [data-role="total"]');
+    await listTotal.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-panel="lead-list"] [data-role="total"]')?.textContent?.trim() !== '…');
+    expect(Number((await listTotal.innerText()).replace(/,/g, ''))).toBe(busiest.total_leads);
+    await page.click('[data-action="close-list"]');
+
     // A week opens by day, and its days add up to the KPIs.
     const daily = await expectPanelMatchesApi(page, 'day');
     expect(daily.series.reduce((sum, point) => sum + point.total_leads, 0)).toBe(narrowed.kpis.total_leads.current);
