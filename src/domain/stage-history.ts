@@ -1,3 +1,4 @@
+import { compareText } from './analytics-assembly.js';
 import { roundHalfAwayFromZero } from './rounding.js';
 
 /**
@@ -171,11 +172,6 @@ export function assembleStageHistory(stages: readonly PipelineStage[], aggregate
   }
   transitions.sort((a, b) => b.count - a.count || compareText(a.from, b.from) || compareText(a.to, b.to));
   return { stages: rows, transitions };
-}
-
-/** Code-unit order, as the other sorts of the payload (never locale-dependent). */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The `position` of each stage id, for the engines' "advanced" rule; unknown ids have none. */

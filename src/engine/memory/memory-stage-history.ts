@@ -1,0 +1,185 @@
+import type { LeadFilter } from '../../domain/analytics-plan.js';
+import {
+  MEDIAN,
+  P90,
+  nearestRankPercentile,
+  positionsById,
+  type PipelineStage,
+  type StageFigures,
+  type StageHistoryAggregates,
+  type StageTransitionCount,
+} from '../../domain/stage-history.js';
+import { rowsSelectedBy } from './lead-store-aggregates.js';
+import type { LeadStore } from './lead-store.js';
+import type { StageVisitStore } from './stage-visit-store.js';
+import { LOST, WON } from './store-columns.js';
+
+/**
+ * Scratch arrays reused by every computation (they run one at a time, synchronously): at
+ * 1,000,000 leads a request's values are millions of numbers, not worth allocating each time.
+ */
+let scratchValues = new Float64Array(0);
+let scratchCodes = new Uint16Array(0);
+let scratchSorted = new Float64Array(0);
+
+function ensureScratch(size: number): void {
+  if (scratchValues.length >= size) return;
+  const capacity = Math.max(size, Math.ceil(scratchValues.length * 1.5));
+  scratchValues = new Float64Array(capacity);
+  scratchCodes = new Uint16Array(capacity);
+  scratchSorted = new Float64Array(capacity);
+}
+
+/**
+ * SPEC §12's figures from a LeadStore and its StageVisitStore, in one pass over the visits of the
+ * matching leads. Per lead: each stage's first visit (entered; advanced when the lead is won or a
+ * later visit's stage has a greater position, from a running maximum taken backwards), its
+ * completed time (each visit but the last, left_at being the next entered_at, negative counted 0),
+ * its moves (visit k → k + 1), and its current visit's age when it is open. Percentiles are then
+ * found by selection (quickselect) in each stage's values, never by sorting them.
+ */
+export function stageHistoryOfStore(
+  store: LeadStore,
+  visits: StageVisitStore,
+  filter: LeadFilter,
+  stages: readonly PipelineStage[],
+  now: number,
+): StageHistoryAggregates {
+  const codes = visits.stageIds.length;
+  const positions = positionsById(stages);
+  // NaN for a stage id no crm_stages row has: never "greater" than anything.
+  const position = Float64Array.from(visits.stageIds, (id) => positions.get(id) ?? Number.NaN);
+  const entered = new Float64Array(codes);
+  const advanced = new Float64Array(codes);
+  const current = new Float64Array(codes);
+  const moves = new Float64Array(codes * codes);
+  const completed = new Float64Array(codes);
+  const completedCount = new Float64Array(codes);
+  const seenStamp = new Int32Array(codes).fill(-1);
+  const hasCompleted = new Uint8Array(codes);
+  const touched = new Uint16Array(codes);
+
+  const { rows, from, to } = rowsSelectedBy(store, filter);
+  // Upper bound of the values: one per (lead, stage) at most, and one age per lead.
+  let visitCount = 0;
+  for (let index = from; index < to; index++) {
+    const row = rows ? (rows[index] as number) : index;
+    visitCount += (visits.start[row + 1] as number) - (visits.start[row] as number);
+  }
+  ensureScratch(visitCount + (to - from));
+  const values = scratchValues;
+  const valueCodes = scratchCodes;
+  let valueCount = 0;
+  // Ages of current visits fill the scratch from the end, completed times from the start.
+  let ageStart = values.length;
+
+  const { start, stage, enteredAt } = visits;
+  const flags = store.flags;
+  let suffixMax = new Float64Array(16);
+  for (let index = from; index < to; index++) {
+    const row = rows ? (rows[index] as number) : index;
+    const first = start[row] as number;
+    const end = start[row + 1] as number;
+    const count = end - first;
+    if (count === 0) continue;
+    const rowFlags = flags[row] as number;
+    const won = (rowFlags & WON) !== 0;
+    if (suffixMax.length < count) suffixMax = new Float64Array(count * 2);
+    // suffixMax[k] = greatest position among visits k + 1 … (NaN positions never count).
+    let greatest = Number.NEGATIVE_INFINITY;
+    for (let k = count - 1; k >= 0; k--) {
+      suffixMax[k] = greatest;
+      const p = position[stage[first + k] as number] as number;
+      if (p > greatest) greatest = p;
+    }
+    let touchedCount = 0;
+    for (let k = 0; k < count; k++) {
+      const code = stage[first + k] as number;
+      if (seenStamp[code] !== index) {
+        seenStamp[code] = index;
+        entered[code] = (entered[code] as number) + 1;
+        if (won || (suffixMax[k] as number) > (position[code] as number)) advanced[code] = (advanced[code] as number) + 1;
+        completed[code] = 0;
+        hasCompleted[code] = 0;
+        touched[touchedCount++] = code;
+      }
+      if (k < count - 1) {
+        const duration = (enteredAt[first + k + 1] as number) - (enteredAt[first + k] as number);
+        completed[code] = (completed[code] as number) + (duration > 0 ? duration : 0);
+        hasCompleted[code] = 1;
+        const next = stage[first + k + 1] as number;
+        moves[code * codes + next] = (moves[code * codes + next] as number) + 1;
+      }
+    }
+    for (let t = 0; t < touchedCount; t++) {
+      const code = touched[t] as number;
+      if (hasCompleted[code] === 0) continue;
+      values[valueCount] = completed[code] as number;
+      valueCodes[valueCount++] = code;
+      completedCount[code] = (completedCount[code] as number) + 1;
+    }
+    if (!won && (rowFlags & LOST) === 0) {
+      const code = stage[end - 1] as number;
+      current[code] = (current[code] as number) + 1;
+      const age = now - (enteredAt[end - 1] as number);
+      values[--ageStart] = age > 0 ? age : 0;
+      valueCodes[ageStart] = code;
+    }
+  }
+
+  const figures: StageFigures[] = [];
+  const completedPercentiles = percentilesByCode(values, valueCodes, 0, valueCount, completedCount, [MEDIAN, P90]);
+  const agePercentiles = percentilesByCode(values, valueCodes, ageStart, values.length, current, [MEDIAN]);
+  for (let code = 0; code < codes; code++) {
+    if (entered[code] === 0 && current[code] === 0) continue;
+    const [medianMs = null, p90Ms = null] = completedPercentiles[code] ?? [];
+    const [currentMedianMs = null] = agePercentiles[code] ?? [];
+    figures.push({
+      stageId: visits.stageIds[code] as number,
+      entered: entered[code] as number,
+      current: current[code] as number,
+      advanced: advanced[code] as number,
+      medianMs,
+      p90Ms,
+      currentMedianMs,
+    });
+  }
+  const transitions: StageTransitionCount[] = [];
+  for (let a = 0; a < codes; a++) {
+    for (let b = 0; b < codes; b++) {
+      const count = moves[a * codes + b] as number;
+      if (count > 0) transitions.push({ fromStageId: visits.stageIds[a] as number, toStageId: visits.stageIds[b] as number, count });
+    }
+  }
+  return { stages: figures, transitions };
+}
+
+/**
+ * The percentiles `ps` of the values [from, to) per stage code: the values grouped by code into
+ * contiguous runs (a counting sort by code, not by value), then selection within each run.
+ */
+function percentilesByCode(
+  values: Float64Array,
+  codes: Uint16Array,
+  from: number,
+  to: number,
+  countByCode: Float64Array,
+  ps: readonly number[],
+): (number | null)[][] {
+  const offsets = new Uint32Array(countByCode.length + 1);
+  for (let code = 0; code < countByCode.length; code++) offsets[code + 1] = (offsets[code] as number) + (countByCode[code] as number);
+  const fill = offsets.slice(0, countByCode.length);
+  const grouped = scratchSorted;
+  for (let index = from; index < to; index++) {
+    const code = codes[index] as number;
+    grouped[fill[code] as number] = values[index] as number;
+    fill[code] = (fill[code] as number) + 1;
+  }
+  const result: (number | null)[][] = [];
+  for (let code = 0; code < countByCode.length; code++) {
+    const runStart = offsets[code] as number;
+    const run = grouped.subarray(runStart, offsets[code + 1] as number);
+    result.push(ps.map((p) => nearestRankPercentile(run, run.length, p)));
+  }
+  return result;
+}
