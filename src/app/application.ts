@@ -1,10 +1,13 @@
 import { createAnalyticsService, type AnalyticsService } from '../analytics/analytics-service.js';
+import { createStageHistoryService, type StageHistoryService } from '../analytics/stage-history-service.js';
 import { rebuildCrmAnalyticsSnapshots } from '../analytics/rebuild-snapshots-job.js';
 import { createSnapshotRepository } from '../analytics/snapshot-repository.js';
 import type { AppConfig } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.js';
+import { createMemoryStageHistoryEngine } from '../engine/memory/memory-stage-history-engine.js';
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
+import { createSqlStageHistoryEngine } from '../engine/sql/sql-stage-history.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createHealthService, type HealthService } from '../operations/health-service.js';
 import { OperationsMetrics } from '../operations/metrics.js';
@@ -29,6 +32,8 @@ export interface Application {
   readonly clock: Clock;
   /** The analytics payload: snapshots for presets, live for the rest (SPEC §5–6). */
   readonly analytics: AnalyticsService;
+  /** Stage history (SPEC §12): time in stage, conversion and flows, always live. */
+  readonly stageHistory: StageHistoryService;
   /** The CRM's reference tables: stage names for the `stage` parameter, the dashboard's filter options. */
   readonly reference: ReferenceService;
   /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
@@ -80,6 +85,14 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     onSnapshotLookup: (result) => metrics.recordSnapshotLookup(result),
   });
+  const reference = createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds });
+  const sqlStageHistory = createSqlStageHistoryEngine(database.db, database.dialect.statements, syncLog);
+  const stageHistory = createStageHistoryService({
+    engine: memoryEngine ? createMemoryStageHistoryEngine(memoryEngine, sqlStageHistory) : sqlStageHistory,
+    pipelineStages: () => reference.stageRows(),
+    clock,
+    timeZone: config.timezone,
+  });
   const sync = new SyncService({
     database,
     settings: config.sync,
@@ -103,7 +116,8 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     clock,
     analytics,
-    reference: createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds }),
+    stageHistory,
+    reference,
     sync,
     memoryEngine,
     health: createHealthService({
