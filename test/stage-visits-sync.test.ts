@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDbDateTime, parseDbDateTime } from '../src/db/datetime.js';
 import { childLines } from './support/child-lines.js';
-import { applyVisibleChange, crmArbitrary, visibleChange, type VisibleChange } from './support/crm-arbitraries.js';
+import { applyVisibleChange, crmArbitrary, visibleChange } from './support/crm-arbitraries.js';
 import { demoCrmModel } from './support/demo-crm-model.js';
 import { MirroredCrm, readLeads } from './support/mirrored-crm.js';
 import { referenceLeads } from './support/reference-leads.js';
@@ -76,7 +76,7 @@ describe.each(testDialects())('stage visits kept by the sync on $dialect', (targ
         for (const step of steps) {
           // Distinct instants per change: follow-ups of one step keep their id order in time.
           let at = Date.now();
-          for (const change of step as VisibleChange[]) await applyVisibleChange(crm, change, formatDbDateTime((at += 1)));
+          for (const change of step) await applyVisibleChange(crm, change, formatDbDateTime((at += 1)));
           await syncOk();
           await expectVisitsOfLeads(crm);
         }

@@ -178,7 +178,7 @@ function percentilesByCode(
   const result: (number | null)[][] = [];
   for (let code = 0; code < countByCode.length; code++) {
     const runStart = offsets[code] as number;
-    const run = grouped.subarray(runStart, offsets[code + 1] as number);
+    const run = grouped.subarray(runStart, offsets[code + 1]);
     result.push(ps.map((p) => nearestRankPercentile(run, run.length, p)));
   }
   return result;
