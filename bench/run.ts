@@ -25,6 +25,7 @@ const benchmarks: [string, string, string[]][] = [
   ['analytics engines', 'bench/engine-bench.ts', ['--leads', size('100000,1000000')]],
   ['load', 'bench/load.ts', ['--leads', size('100000')]],
   ['operations (browsers, revalidation, a sync under load)', 'bench/ops-bench.ts', ['--leads', size('1000000')]],
+  ['stage history (sync with visits, GET …/stages per filter)', 'bench/stage-history-bench.ts', ['--leads', size('1000000')]],
 ];
 
 let failed = 0;

@@ -126,6 +126,11 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     return fallback();
   }
 
+  /** The stage visits of the store serving now (benchmarks report their memory); null before a load. */
+  currentVisits(): StageVisitStore | null {
+    return this.#store === null ? null : (this.#visits.get(this.#store) ?? null);
+  }
+
   /** The stage visits loaded beside `store` (memory-stage-history.ts); undefined for a store of another engine. */
   visitsOf(store: LeadStore): StageVisitStore | undefined {
     return this.#visits.get(store);
