@@ -1,13 +1,8 @@
-import { payloadMetaOf, type PayloadMeta } from '../domain/analytics-payload.js';
+import { payloadMetaOf } from '../domain/analytics-payload.js';
 import { planAnalytics } from '../domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../domain/analytics-query.js';
-import { assembleStageHistory, type PipelineStage, type StageHistoryBody } from '../domain/stage-history.js';
+import { assembleStageHistory, type PipelineStage, type StageHistoryPayload } from '../domain/stage-history.js';
 import type { StageHistoryEngine } from '../engine/stage-history-engine.js';
-
-/** `GET /prospects/client-analytics/stages` (SPEC §12): the body and its meta. */
-export interface StageHistoryPayload extends StageHistoryBody {
-  readonly meta: PayloadMeta;
-}
 
 export interface StageHistoryService {
   stageHistory(query: AnalyticsQuery): Promise<StageHistoryPayload>;

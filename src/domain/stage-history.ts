@@ -1,4 +1,5 @@
 import { compareText } from './analytics-assembly.js';
+import type { PayloadMeta } from './analytics-payload.js';
 import { roundHalfAwayFromZero } from './rounding.js';
 
 /**
@@ -69,6 +70,23 @@ export interface StageTransition {
 export interface StageHistoryBody {
   readonly stages: readonly StageHistoryStage[];
   readonly transitions: readonly StageTransition[];
+}
+
+/** The whole response, as the dashboard reads it. */
+export interface StageHistoryPayload extends StageHistoryBody {
+  readonly meta: PayloadMeta;
+}
+
+/**
+ * The stage whose leads stay longest (greatest `median_days`; ties: the first in pipeline order),
+ * which the dashboard highlights; null when no stage has a completed visit.
+ */
+export function slowestStage(stages: readonly StageHistoryStage[]): StageHistoryStage | null {
+  let slowest: StageHistoryStage | null = null;
+  for (const stage of stages) {
+    if (stage.median_days !== null && (slowest === null || stage.median_days > (slowest.median_days ?? 0))) slowest = stage;
+  }
+  return slowest;
 }
 
 export const MEDIAN = 50;

@@ -1,8 +1,10 @@
 import type { AnalyticsPayload } from '@domain/analytics-payload.js';
 import type { FilterOptions } from '@domain/filter-options.js';
+import type { StageHistoryPayload } from '@domain/stage-history.js';
 
 export const ANALYTICS_PATH = '/prospects/client-analytics';
 export const FILTER_OPTIONS_PATH = '/crm/analytics/filter-options';
+export const STAGE_HISTORY_PATH = '/prospects/client-analytics/stages';
 
 /** Why a request failed, in the terms the dashboard shows them. */
 export type ApiFailure =
@@ -51,6 +53,7 @@ export type Fetch = typeof fetch;
 export interface ApiClient {
   analytics(query: URLSearchParams, signal?: AbortSignal): Promise<AnalyticsPayload>;
   filterOptions(signal?: AbortSignal): Promise<FilterOptions>;
+  stageHistory(query: URLSearchParams, signal?: AbortSignal): Promise<StageHistoryPayload>;
 }
 
 /** GETs JSON with the admin token; every failure becomes an ApiError. */
@@ -81,6 +84,7 @@ export function createApiClient(token: string, fetchImpl: Fetch = (input, init) 
   return {
     analytics: (query, signal) => getJson<AnalyticsPayload>(ANALYTICS_PATH, query, signal),
     filterOptions: (signal) => getJson<FilterOptions>(FILTER_OPTIONS_PATH, null, signal),
+    stageHistory: (query, signal) => getJson<StageHistoryPayload>(STAGE_HISTORY_PATH, query, signal),
   };
 }
 
