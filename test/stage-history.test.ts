@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import { assembleStageHistory, nearestRankPercentile } from '../src/domain/stage-history.js';
+import { NO_FILTER } from '../src/domain/analytics-plan.js';
+import { leadStageEntriesOf } from '../src/engine/memory/lead-stage-entries.js';
+import { stageHistoryOfStore } from '../src/engine/memory/memory-stage-history.js';
 import { createMemoryStageHistoryEngine } from '../src/engine/memory/memory-stage-history-engine.js';
 import { createSqlStageHistoryEngine } from '../src/engine/sql/sql-stage-history.js';
 import type { StageHistoryEngine } from '../src/engine/stage-history-engine.js';
@@ -45,6 +48,39 @@ describe('nearest-rank percentiles (SPEC §12)', () => {
         const sorted = [...values].sort((a, b) => a - b);
         expect(of(values, p)).toBe(sorted[Math.ceil((p * values.length) / 100) - 1]);
       }),
+    );
+  });
+});
+
+describe('memory engine: the walk over visits (more than 32 stage codes) = the per-(lead, stage) entries', () => {
+  it('gives the same aggregates for random visit histories', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ flags: fc.integer({ min: 0, max: 3 }), visits: fc.array(fc.record({ code: fc.integer({ min: 0, max: 5 }), gap: fc.integer({ min: -5, max: 40 }) }), { maxLength: 6 }) }), { maxLength: 40 }),
+        (leads) => {
+          const start = new Uint32Array(leads.length + 1);
+          const codes: number[] = [];
+          const entered: number[] = [];
+          leads.forEach((lead, row) => {
+            let at = 1_700_000_000_000;
+            for (const visit of lead.visits) {
+              // Consecutive visits of one stage are one visit: skip repeats, as the table never has them.
+              if (codes.length > (start[row] as number) && codes.at(-1) === visit.code) continue;
+              codes.push(visit.code);
+              entered.push((at += visit.gap * 3_600_000));
+            }
+            start[row + 1] = codes.length;
+          });
+          const base = { start, stage: Uint16Array.from(codes), enteredAt: Float64Array.from(entered), stageIds: [11, 12, 13, 14, 15, 16], size: codes.length };
+          const entries = leadStageEntriesOf(base);
+          const store = { size: leads.length, created_at: new Float64Array(leads.length), flags: Uint8Array.from(leads, (lead) => lead.flags), dictionaries: {} } as never;
+          const stages = [11, 12, 13, 14, 15].map((id, index) => ({ stage_id: id, stage_name: `s${id}`, stage_color: 'primary', position: (index * 7) % 5 }));
+          const now = 1_800_000_000_000;
+          const fast = stageHistoryOfStore(store, { ...base, entries }, NO_FILTER, stages, now);
+          const walked = stageHistoryOfStore(store, { ...base, entries: { ...entries, later: null } }, NO_FILTER, stages, now);
+          expect(walked).toEqual(fast);
+        },
+      ),
     );
   });
 });

@@ -110,9 +110,21 @@ export function nearestRankPercentile(values: Float64Array, n: number, p: number
   return selectKth(values, 0, n - 1, nearestRankIndex(p, n));
 }
 
-/** Several percentiles of the same values, each by selection; later selections reuse the partitioning. */
+/**
+ * Several percentiles of the same values, `ps` ascending, each by selection: after the k-th
+ * smallest is selected, every value after index k is ≥ it, so the next (greater) rank is selected
+ * among those alone. Reorders values[0, n).
+ */
 export function nearestRankPercentiles(values: Float64Array, n: number, ps: readonly number[]): (number | null)[] {
-  return ps.map((p) => nearestRankPercentile(values, n, p));
+  if (n === 0) return ps.map(() => null);
+  let left = 0;
+  return ps.map((p) => {
+    const k = nearestRankIndex(p, n);
+    if (k < left) return nearestRankPercentile(values, n, p);
+    const value = selectKth(values, left, n - 1, k);
+    left = k;
+    return value;
+  });
 }
 
 /** The k-th smallest of values[left, right] (0-based k within the whole array). */

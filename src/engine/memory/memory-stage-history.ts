@@ -2,7 +2,7 @@ import type { LeadFilter } from '../../domain/analytics-plan.js';
 import {
   MEDIAN,
   P90,
-  nearestRankPercentile,
+  nearestRankPercentiles,
   positionsById,
   type PipelineStage,
   type StageFigures,
@@ -31,12 +31,11 @@ function ensureScratch(size: number): void {
 }
 
 /**
- * SPEC §12's figures from a LeadStore and its StageVisitStore, in one pass over the visits of the
- * matching leads. Per lead: each stage's first visit (entered; advanced when the lead is won or a
- * later visit's stage has a greater position, from a running maximum taken backwards), its
- * completed time (each visit but the last, left_at being the next entered_at, negative counted 0),
- * its moves (visit k → k + 1), and its current visit's age when it is open. Percentiles are then
- * found by selection (quickselect) in each stage's values, never by sorting them.
+ * SPEC §12's figures from a LeadStore and its StageVisitStore, in one pass over the matching
+ * leads. Per lead: its (lead, stage) entries (lead-stage-entries.ts: entered; advanced when the
+ * lead is won or its `later` bits meet the codes of greater position; its completed time), its
+ * moves (visit k → k + 1) and its current visit's age when it is open. Percentiles are then found
+ * by selection (quickselect) in each stage's values, never by sorting them.
  */
 export function stageHistoryOfStore(
   store: LeadStore,
@@ -53,11 +52,7 @@ export function stageHistoryOfStore(
   const advanced = new Float64Array(codes);
   const current = new Float64Array(codes);
   const moves = new Float64Array(codes * codes);
-  const completed = new Float64Array(codes);
   const completedCount = new Float64Array(codes);
-  const seenStamp = new Int32Array(codes).fill(-1);
-  const hasCompleted = new Uint8Array(codes);
-  const touched = new Uint16Array(codes);
 
   const { rows, from, to } = rowsSelectedBy(store, filter);
   // Upper bound of the values: one per (lead, stage) at most, and one age per lead.
@@ -75,56 +70,53 @@ export function stageHistoryOfStore(
 
   const { start, stage, enteredAt } = visits;
   const flags = store.flags;
-  let suffixMax = new Float64Array(16);
-  for (let index = from; index < to; index++) {
-    const row = rows ? (rows[index] as number) : index;
-    const first = start[row] as number;
-    const end = start[row + 1] as number;
-    const count = end - first;
-    if (count === 0) continue;
-    const rowFlags = flags[row] as number;
-    const won = (rowFlags & WON) !== 0;
-    if (suffixMax.length < count) suffixMax = new Float64Array(count * 2);
-    // suffixMax[k] = greatest position among visits k + 1 … (NaN positions never count).
-    let greatest = Number.NEGATIVE_INFINITY;
-    for (let k = count - 1; k >= 0; k--) {
-      suffixMax[k] = greatest;
-      const p = position[stage[first + k] as number] as number;
-      if (p > greatest) greatest = p;
+  const entries = visits.entries;
+  const later = entries.later;
+  if (later !== null) {
+    // Bits of the codes of greater position than each code's (NaN positions are never greater).
+    const greater = new Uint32Array(codes);
+    for (let code = 0; code < codes; code++) {
+      let mask = 0;
+      for (let other = 0; other < codes; other++) if ((position[other] as number) > (position[code] as number)) mask |= 1 << other;
+      greater[code] = mask;
     }
-    let touchedCount = 0;
-    for (let k = 0; k < count; k++) {
-      const code = stage[first + k] as number;
-      if (seenStamp[code] !== index) {
-        seenStamp[code] = index;
+    const { start: entryStart, code: entryCode, completed: entryCompleted } = entries;
+    for (let index = from; index < to; index++) {
+      const row = rows ? (rows[index] as number) : index;
+      const first = start[row] as number;
+      const end = start[row + 1] as number;
+      if (first === end) continue;
+      const rowFlags = flags[row] as number;
+      const won = (rowFlags & WON) !== 0;
+      for (let e = entryStart[row] as number, last = entryStart[row + 1] as number; e < last; e++) {
+        const code = entryCode[e] as number;
         entered[code] = (entered[code] as number) + 1;
-        if (won || (suffixMax[k] as number) > (position[code] as number)) advanced[code] = (advanced[code] as number) + 1;
-        completed[code] = 0;
-        hasCompleted[code] = 0;
-        touched[touchedCount++] = code;
+        if (won || ((later[e] as number) & (greater[code] as number)) !== 0) advanced[code] = (advanced[code] as number) + 1;
+        const total = entryCompleted[e] as number;
+        if (total === total) {
+          values[valueCount] = total;
+          valueCodes[valueCount++] = code;
+          completedCount[code] = (completedCount[code] as number) + 1;
+        }
       }
-      if (k < count - 1) {
-        const duration = (enteredAt[first + k + 1] as number) - (enteredAt[first + k] as number);
-        completed[code] = (completed[code] as number) + (duration > 0 ? duration : 0);
-        hasCompleted[code] = 1;
-        const next = stage[first + k + 1] as number;
-        moves[code * codes + next] = (moves[code * codes + next] as number) + 1;
+      let left = stage[first] as number;
+      for (let at = first + 1; at < end; at++) {
+        const reached = stage[at] as number;
+        moves[left * codes + reached] = (moves[left * codes + reached] as number) + 1;
+        left = reached;
+      }
+      // `left` is now the current visit's stage.
+      if (!won && (rowFlags & LOST) === 0) {
+        current[left] = (current[left] as number) + 1;
+        const age = now - (enteredAt[end - 1] as number);
+        values[--ageStart] = age > 0 ? age : 0;
+        valueCodes[ageStart] = left;
       }
     }
-    for (let t = 0; t < touchedCount; t++) {
-      const code = touched[t] as number;
-      if (hasCompleted[code] === 0) continue;
-      values[valueCount] = completed[code] as number;
-      valueCodes[valueCount++] = code;
-      completedCount[code] = (completedCount[code] as number) + 1;
-    }
-    if (!won && (rowFlags & LOST) === 0) {
-      const code = stage[end - 1] as number;
-      current[code] = (current[code] as number) + 1;
-      const age = now - (enteredAt[end - 1] as number);
-      values[--ageStart] = age > 0 ? age : 0;
-      valueCodes[ageStart] = code;
-    }
+  } else {
+    const counts = walkVisits(visits, flags, position, rows, from, to, now, { entered, advanced, current, moves, completedCount }, ageStart);
+    valueCount = counts.valueCount;
+    ageStart = counts.ageStart;
   }
 
   const figures: StageFigures[] = [];
@@ -179,7 +171,96 @@ function percentilesByCode(
   for (let code = 0; code < countByCode.length; code++) {
     const runStart = offsets[code] as number;
     const run = grouped.subarray(runStart, offsets[code + 1]);
-    result.push(ps.map((p) => nearestRankPercentile(run, run.length, p)));
+    result.push(nearestRankPercentiles(run, run.length, ps));
   }
   return result;
+}
+
+interface StageCounts {
+  readonly entered: Float64Array;
+  readonly advanced: Float64Array;
+  readonly current: Float64Array;
+  readonly moves: Float64Array;
+  readonly completedCount: Float64Array;
+}
+
+/**
+ * The same figures walked from the visits themselves, for a store with more stage codes than the
+ * entries' bit masks hold: each stage's first visit (advanced when the lead is won or a later
+ * visit's stage has a greater position, from a running maximum taken backwards), completed times
+ * per stage, moves, and the current visit. Writes the values into the scratch as the fast path does.
+ */
+function walkVisits(
+  visits: StageVisitStore,
+  flags: Uint8Array,
+  position: Float64Array,
+  rows: Uint32Array | null,
+  from: number,
+  to: number,
+  now: number,
+  counts: StageCounts,
+  ageEnd: number,
+): { valueCount: number; ageStart: number } {
+  const { entered, advanced, current, moves, completedCount } = counts;
+  const codes = visits.stageIds.length;
+  const completed = new Float64Array(codes);
+  const seenStamp = new Int32Array(codes).fill(-1);
+  const hasCompleted = new Uint8Array(codes);
+  const touched = new Uint16Array(codes);
+  const { start, stage, enteredAt } = visits;
+  const values = scratchValues;
+  const valueCodes = scratchCodes;
+  let valueCount = 0;
+  let ageStart = ageEnd;
+  let suffixMax = new Float64Array(16);
+  for (let index = from; index < to; index++) {
+    const row = rows ? (rows[index] as number) : index;
+    const first = start[row] as number;
+    const end = start[row + 1] as number;
+    const count = end - first;
+    if (count === 0) continue;
+    const rowFlags = flags[row] as number;
+    const won = (rowFlags & WON) !== 0;
+    if (suffixMax.length < count) suffixMax = new Float64Array(count * 2);
+    let greatest = Number.NEGATIVE_INFINITY;
+    for (let k = count - 1; k >= 0; k--) {
+      suffixMax[k] = greatest;
+      const p = position[stage[first + k] as number] as number;
+      if (p > greatest) greatest = p;
+    }
+    let touchedCount = 0;
+    for (let k = 0; k < count; k++) {
+      const code = stage[first + k] as number;
+      if (seenStamp[code] !== index) {
+        seenStamp[code] = index;
+        entered[code] = (entered[code] as number) + 1;
+        if (won || (suffixMax[k] as number) > (position[code] as number)) advanced[code] = (advanced[code] as number) + 1;
+        completed[code] = 0;
+        hasCompleted[code] = 0;
+        touched[touchedCount++] = code;
+      }
+      if (k < count - 1) {
+        const duration = (enteredAt[first + k + 1] as number) - (enteredAt[first + k] as number);
+        completed[code] = (completed[code] as number) + (duration > 0 ? duration : 0);
+        hasCompleted[code] = 1;
+        const next = stage[first + k + 1] as number;
+        moves[code * codes + next] = (moves[code * codes + next] as number) + 1;
+      }
+    }
+    for (let t = 0; t < touchedCount; t++) {
+      const code = touched[t] as number;
+      if (hasCompleted[code] === 0) continue;
+      values[valueCount] = completed[code] as number;
+      valueCodes[valueCount++] = code;
+      completedCount[code] = (completedCount[code] as number) + 1;
+    }
+    if (!won && (rowFlags & LOST) === 0) {
+      const code = stage[end - 1] as number;
+      current[code] = (current[code] as number) + 1;
+      const age = now - (enteredAt[end - 1] as number);
+      values[--ageStart] = age > 0 ? age : 0;
+      valueCodes[ageStart] = code;
+    }
+  }
+  return { valueCount, ageStart };
 }

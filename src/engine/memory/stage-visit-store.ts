@@ -5,6 +5,7 @@ import { numberFromDriver } from '../../db/driver-numbers.js';
 import type { Database } from '../../db/schema.js';
 import { RECORD_TYPES } from '../../domain/lead.js';
 import { LeadRowIndex } from './lead-row-index.js';
+import { leadStageEntriesBytes, leadStageEntriesOf, type LeadStageEntries } from './lead-stage-entries.js';
 import type { LeadStore } from './lead-store.js';
 import { KEY_TYPE_FACTOR, RECORD_TYPE_CODES } from './store-columns.js';
 
@@ -24,10 +25,16 @@ export interface StageVisitStore {
   /** stage_id of each code; codes are kept across refreshes (a refresh only appends). */
   readonly stageIds: readonly number[];
   readonly size: number;
+  /** Per (lead, stage): what requests read instead of re-deriving it from the visits. */
+  readonly entries: LeadStageEntries;
 }
 
 export function stageVisitStoreBytes(visits: StageVisitStore): number {
-  return visits.start.byteLength + visits.stage.byteLength + visits.enteredAt.byteLength;
+  return visits.start.byteLength + visits.stage.byteLength + visits.enteredAt.byteLength + leadStageEntriesBytes(visits.entries);
+}
+
+function withEntries(visits: Omit<StageVisitStore, 'entries'>): StageVisitStore {
+  return { ...visits, entries: leadStageEntriesOf(visits) };
 }
 
 /** Rows per page when reading through Kysely (MySQL, PostgreSQL). */
@@ -107,7 +114,8 @@ export async function loadStageVisits(snapshot: ReadSnapshot, store: LeadStore):
   const stage = new Uint16Array(read.size);
   const enteredAt = new Float64Array(read.size);
   placeRead(read, start, stage, enteredAt);
-  return { start, stage, enteredAt, stageIds: read.stageIds, size: read.size };
+  await turn();
+  return withEntries({ start, stage, enteredAt, stageIds: read.stageIds, size: read.size });
 }
 
 /**
@@ -168,7 +176,8 @@ export async function refreshStageVisits(
     }
   }
   placeRead(read, start, stage, enteredAt);
-  return { start, stage, enteredAt, stageIds: read.stageIds, size };
+  await turn();
+  return withEntries({ start, stage, enteredAt, stageIds: read.stageIds, size });
 }
 
 /** Prefix sums: offsets[r] = Σ counts[0, r). */
