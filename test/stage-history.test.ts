@@ -79,6 +79,9 @@ describe('memory engine: the walk over visits (more than 32 stage codes) = the p
           const fast = stageHistoryOfStore(store, { ...base, entries }, NO_FILTER, stages, now);
           const walked = stageHistoryOfStore(store, { ...base, entries: { ...entries, later: null } }, NO_FILTER, stages, now);
           expect(walked).toEqual(fast);
+          // The answer is kept per store and filter; a later instant still gets its own ages.
+          const later = stageHistoryOfStore(store, { ...base, entries }, NO_FILTER, stages, now + 86_400_000);
+          expect(later.stages.map((stage) => stage.currentMedianMs)).toEqual(fast.stages.map((stage) => (stage.currentMedianMs === null ? null : stage.currentMedianMs + 86_400_000)));
         },
       ),
     );

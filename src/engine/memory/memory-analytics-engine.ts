@@ -126,6 +126,11 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     return fallback();
   }
 
+  /** The store serving now (benchmarks); null before a load. */
+  currentStore(): LeadStore | null {
+    return this.#store;
+  }
+
   /** The stage visits of the store serving now (benchmarks report their memory); null before a load. */
   currentVisits(): StageVisitStore | null {
     return this.#store === null ? null : (this.#visits.get(this.#store) ?? null);

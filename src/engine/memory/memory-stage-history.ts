@@ -44,10 +44,63 @@ export function stageHistoryOfStore(
   stages: readonly PipelineStage[],
   now: number,
 ): StageHistoryAggregates {
-  const codes = visits.stageIds.length;
   const positions = positionsById(stages);
   // NaN for a stage id no crm_stages row has: never "greater" than anything.
   const position = Float64Array.from(visits.stageIds, (id) => positions.get(id) ?? Number.NaN);
+  let answers = ANSWERS.get(visits);
+  if (answers === undefined) {
+    answers = new Map();
+    ANSWERS.set(visits, answers);
+  }
+  const key = `${JSON.stringify(filter)}|${position.join(',')}`;
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    answer = timelessStageHistory(store, visits, filter, position);
+    if (answers.size >= ANSWERS_KEPT) answers.delete(answers.keys().next().value ?? key);
+    answers.set(key, answer);
+  }
+  return {
+    // The median age of the current visits is now − the matching order statistic of entered_at.
+    stages: answer.stages.map(({ currentMedianEnteredAt, ...figures }): StageFigures => ({
+      ...figures,
+      currentMedianMs: currentMedianEnteredAt === null ? null : Math.max(0, now - currentMedianEnteredAt),
+    })),
+    transitions: answer.transitions,
+  };
+}
+
+/**
+ * A stage's figures before `now` is applied: instead of the median age of the current visits, the
+ * `entered_at` whose age is that median. Ages fall as `entered_at` rises (and the clamp at 0 keeps
+ * the order), so the nearest-rank median age is now − the nearest-rank median of −entered_at
+ * negated, clamped at 0: the answer for a store and filter holds at every instant.
+ */
+interface TimelessStageFigures extends Omit<StageFigures, 'currentMedianMs'> {
+  readonly currentMedianEnteredAt: number | null;
+}
+
+interface TimelessAnswer {
+  readonly stages: readonly TimelessStageFigures[];
+  readonly transitions: readonly StageTransitionCount[];
+}
+
+/**
+ * Answers kept per visit store (they hold for as long as the store serves, whatever the instant):
+ * the dashboard asks the same filters again and again, the unfiltered one most. Keyed by the
+ * filter and the stages' positions; a new store (a sync) starts afresh.
+ */
+const ANSWERS = new WeakMap<StageVisitStore, Map<string, TimelessAnswer>>();
+const ANSWERS_KEPT = 64;
+
+/** The computation alone, never kept: what a filter costs the first time it is asked (benchmarks). */
+export function computeStageHistoryOfStore(store: LeadStore, visits: StageVisitStore, filter: LeadFilter, stages: readonly PipelineStage[]): number {
+  const positions = positionsById(stages);
+  const position = Float64Array.from(visits.stageIds, (id) => positions.get(id) ?? Number.NaN);
+  return timelessStageHistory(store, visits, filter, position).stages.length;
+}
+
+function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter: LeadFilter, position: Float64Array): TimelessAnswer {
+  const codes = visits.stageIds.length;
   const entered = new Float64Array(codes);
   const advanced = new Float64Array(codes);
   const current = new Float64Array(codes);
@@ -108,24 +161,24 @@ export function stageHistoryOfStore(
       // `left` is now the current visit's stage.
       if (!won && (rowFlags & LOST) === 0) {
         current[left] = (current[left] as number) + 1;
-        const age = now - (enteredAt[end - 1] as number);
-        values[--ageStart] = age > 0 ? age : 0;
+        // −entered_at, not the age: ordered like the ages, and independent of `now` (see below).
+        values[--ageStart] = -(enteredAt[end - 1] as number);
         valueCodes[ageStart] = left;
       }
     }
   } else {
-    const counts = walkVisits(visits, flags, position, rows, from, to, now, { entered, advanced, current, moves, completedCount }, ageStart);
+    const counts = walkVisits(visits, flags, position, rows, from, to, { entered, advanced, current, moves, completedCount }, ageStart);
     valueCount = counts.valueCount;
     ageStart = counts.ageStart;
   }
 
-  const figures: StageFigures[] = [];
+  const figures: TimelessStageFigures[] = [];
   const completedPercentiles = percentilesByCode(values, valueCodes, 0, valueCount, completedCount, [MEDIAN, P90]);
   const agePercentiles = percentilesByCode(values, valueCodes, ageStart, values.length, current, [MEDIAN]);
   for (let code = 0; code < codes; code++) {
     if (entered[code] === 0 && current[code] === 0) continue;
     const [medianMs = null, p90Ms = null] = completedPercentiles[code] ?? [];
-    const [currentMedianMs = null] = agePercentiles[code] ?? [];
+    const [negatedEnteredAt = null] = agePercentiles[code] ?? [];
     figures.push({
       stageId: visits.stageIds[code] as number,
       entered: entered[code] as number,
@@ -133,7 +186,7 @@ export function stageHistoryOfStore(
       advanced: advanced[code] as number,
       medianMs,
       p90Ms,
-      currentMedianMs,
+      currentMedianEnteredAt: negatedEnteredAt === null ? null : -negatedEnteredAt,
     });
   }
   const transitions: StageTransitionCount[] = [];
@@ -197,7 +250,6 @@ function walkVisits(
   rows: Uint32Array | null,
   from: number,
   to: number,
-  now: number,
   counts: StageCounts,
   ageEnd: number,
 ): { valueCount: number; ageStart: number } {
@@ -257,8 +309,7 @@ function walkVisits(
     if (!won && (rowFlags & LOST) === 0) {
       const code = stage[end - 1] as number;
       current[code] = (current[code] as number) + 1;
-      const age = now - (enteredAt[end - 1] as number);
-      values[--ageStart] = age > 0 ? age : 0;
+      values[--ageStart] = -(enteredAt[end - 1] as number);
       valueCodes[ageStart] = code;
     }
   }
