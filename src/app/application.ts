@@ -105,6 +105,11 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
   sync.onCompleted(async (event) => {
     await memoryEngine?.refreshAfterSync(event.deletedKeys);
   });
+  // Stage history's unfiltered answer, the dashboard's first question, computed once on the new
+  // store and kept (docs/stage-history.md); only where a memory store serves (never through SQL).
+  sync.onCompleted(async () => {
+    if (memoryEngine?.currentStore() != null) await stageHistory.stageHistory({});
+  });
   // SPEC §6: the preset snapshots are rebuilt after every successful sync, in run order.
   sync.onCompleted(async () => {
     await rebuildCrmAnalyticsSnapshots(analytics);
