@@ -108,13 +108,9 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
   const completedCount = new Float64Array(codes);
 
   const { rows, from, to } = rowsSelectedBy(store, filter);
-  // Upper bound of the values: one per (lead, stage) at most, and one age per lead.
-  let visitCount = 0;
-  for (let index = from; index < to; index++) {
-    const row = rows ? (rows[index] as number) : index;
-    visitCount += (visits.start[row + 1] as number) - (visits.start[row] as number);
-  }
-  ensureScratch(visitCount + (to - from));
+  // Upper bound of the values: one per (lead, stage) of the store at most, and one age per lead
+  // (a bound of the store, not of the request: no pass over the rows to count them).
+  ensureScratch(visits.entries.code.length + (to - from));
   const values = scratchValues;
   const valueCodes = scratchCodes;
   let valueCount = 0;
