@@ -17,7 +17,7 @@ describe('demo follow-up histories', () => {
   // follow_up_data rows: [id, company_id, prospect_id, stage_id, …, created_at (last)].
   const byLead = new Map<string, unknown[][]>();
   for (const row of followUps) {
-    const key = row[1] !== null ? `c${String(row[1])}` : `p${String(row[2])}`;
+    const key = row[1] !== null ? `c${row[1] as number}` : `p${row[2] as number}`;
     byLead.set(key, [...(byLead.get(key) ?? []), row]);
   }
   const position = new Map(stages.map((stage) => [stage[0] as number, stage[3] as number]));
