@@ -85,6 +85,19 @@ describe.each(testDialects())('stage visits kept by the sync on $dialect', (targ
     );
   }, 300_000);
 
+  it('fills the table with a full build when leads exist without visits (an upgrade to migration 0003)', async () => {
+    const crm = new MirroredCrm(app.database);
+    await crm.reset();
+    await crm.load(demoCrmModel({ leads: 120, seed: 4, now: Date.parse('2026-04-17T00:00:00Z'), batchSize: 120 }));
+    await syncOk();
+    await db().deleteFrom('crm_analytics_stage_visits').execute();
+    const result = await app.sync.run();
+    expect(result).toMatchObject({ skipped: false, fullBuild: true });
+    await expectVisitsOfLeads(crm);
+    // And the next run is incremental again.
+    expect(await app.sync.run()).toMatchObject({ skipped: false, fullBuild: false });
+  }, 120_000);
+
   it('a sync killed (SIGKILL) between chunks leaves leads and visits consistent after the next run', async () => {
     const crm = new MirroredCrm(app.database);
     await crm.reset();

@@ -37,3 +37,16 @@ export async function rewriteStageVisits(db: Db, type: RecordType, scope: IdScop
   await deleteStageVisits(db, type, scope);
   await db.insertInto('crm_analytics_stage_visits').columns(STAGE_VISIT_COLUMNS).expression(stageVisitsQuery(db, type, scope)).execute();
 }
+
+/**
+ * Leads without a single visit: the table was added (migration 0003) after the leads were built,
+ * since every lead has at least one follow-up and so at least one visit. The next run is then a
+ * full build, which fills it ("a full build fills it", SPEC §12), instead of waiting for the
+ * rolling refresh to reach every lead.
+ */
+export async function stageVisitsNeverBuilt(db: Db): Promise<boolean> {
+  const lead = await db.selectFrom('crm_analytics_leads').select('record_id').limit(1).executeTakeFirst();
+  if (lead === undefined) return false;
+  const visit = await db.selectFrom('crm_analytics_stage_visits').select('record_id').limit(1).executeTakeFirst();
+  return visit === undefined;
+}

@@ -18,7 +18,7 @@ import {
   nonQualifyingLeadKeys,
   upsertLeadRowsFrom,
 } from './leads-table.js';
-import { deleteStageVisits, rewriteStageVisits } from './stage-visits-table.js';
+import { deleteStageVisits, rewriteStageVisits, stageVisitsNeverBuilt } from './stage-visits-table.js';
 import type { SyncCompletedEvent, SyncCounts, SyncListener, SyncOutcomeListener, SyncResult, SyncRunOutcome } from './sync-events.js';
 import { finishRunFailed, finishRunOk, latestOkWatermark, markInterruptedRuns, startRun } from './sync-log.js';
 
@@ -162,7 +162,8 @@ export class SyncService {
     let watermark: DbDateTime;
     let durationMs: number;
     try {
-      const previousWatermark = await latestOkWatermark(db);
+      // Leads without visits (the visits table came with an upgrade): a full build fills it.
+      const previousWatermark = (await stageVisitsNeverBuilt(db)) ? null : await latestOkWatermark(db);
       fullBuild = previousWatermark === null;
       if (previousWatermark === null) await run.buildAll();
       else await run.refresh(previousWatermark);
