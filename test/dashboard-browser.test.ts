@@ -30,6 +30,18 @@ const CSP = CONTENT_SECURITY_POLICY;
 
 skipNotice('the dashboard browser test (fake API)');
 
+const STAGE_HISTORY = {
+  stages: [
+    { stage_id: 1, stage_name: 'contactado', stage_color: 'primary', position: 1, entered: 10, current: 3, advanced: 6, advance_rate: 60, median_days: 4.5, p90_days: 12, current_median_days: 8.5 },
+    { stage_id: 2, stage_name: 'negociacion', stage_color: 'warning', position: 2, entered: 6, current: 2, advanced: 3, advance_rate: 50, median_days: 21, p90_days: 40.5, current_median_days: 30 },
+  ],
+  transitions: [
+    { from: 'contactado', to: 'negociacion', count: 6 },
+    { from: 'negociacion', to: 'contactado', count: 1 },
+  ],
+  meta: { source: 'live', computed_at: '2026-04-17T12:00:00.000Z', data_as_of: '2026-04-17T11:58:00.000Z' },
+};
+
 describe.skipIf(!chromiumAvailable())('dashboard in Chromium against a fake API', () => {
   let app: TestApplication;
   let running: RunningServer;
@@ -67,6 +79,11 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium against a fake API'
     await page.route(
       (url) => url.pathname === '/crm/analytics/filter-options',
       (route) => route.fulfill({ json: FILTER_OPTIONS }),
+    );
+    // The stage history panel asks its own route (docs/stage-history.md): a fixed answer.
+    await page.route(
+      (url) => url.pathname === '/prospects/client-analytics/stages',
+      (route) => route.fulfill({ json: STAGE_HISTORY }),
     );
     await page.route(
       (url) => url.pathname === '/prospects/client-analytics',

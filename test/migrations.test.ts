@@ -38,6 +38,7 @@ const SERVICE_SCHEMA: Record<string, string[]> = {
   ],
   crm_analytics_snapshots: ['cache_key', 'preset', 'start_date', 'end_date', 'locale_ids', 'payload', 'generation', 'built_at'],
   crm_analytics_locks: ['name', 'owner', 'acquired_at', 'expires_at'],
+  crm_analytics_stage_visits: ['record_type', 'record_id', 'seq', 'stage_id', 'entered_at', 'left_at'],
 };
 
 const BOOKKEEPING = /^crm_analytics_(source_)?migrations(_lock)?$/;
@@ -67,7 +68,7 @@ describe.each(testDialects())('migrations on $dialect', (target) => {
 
   it('creates exactly the service tables, then the source tables on request, and is idempotent', async () => {
     const first = await migrateToLatest(handle, { sourceSchema: false });
-    expect(first).toEqual([{ set: 'service', applied: ['0001-create-analytics-tables', '0002-create-locks-table', '0004-create-lead-list-indexes'] }]);
+    expect(first).toEqual([{ set: 'service', applied: ['0001-create-analytics-tables', '0002-create-locks-table', '0003-create-stage-visits', '0004-create-lead-list-indexes'] }]);
     expect(await tableColumns(handle)).toEqual(sorted(SERVICE_SCHEMA));
 
     const withSource = await migrateToLatest(handle, { sourceSchema: true });

@@ -1,10 +1,12 @@
 import { createAnalyticsService, type AnalyticsService } from '../analytics/analytics-service.js';
+import { createStageHistoryService, type StageHistoryService } from '../analytics/stage-history-service.js';
 import { rebuildCrmAnalyticsSnapshots } from '../analytics/rebuild-snapshots-job.js';
 import { createTrendsService, type TrendsService } from '../analytics/trends-service.js';
 import { createSnapshotRepository } from '../analytics/snapshot-repository.js';
 import type { AppConfig } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { MemoryAnalyticsEngine } from '../engine/memory/memory-analytics-engine.js';
+import { createMemoryStageHistoryEngine } from '../engine/memory/memory-stage-history-engine.js';
 import { createSqlAnalyticsEngine } from '../engine/sql/sql-analytics-engine.js';
 import { createMemoryTrendEngine } from '../engine/memory/memory-trends.js';
 import { createSqlTrendEngine } from '../engine/sql/sql-trends.js';
@@ -12,6 +14,7 @@ import { createMemoryLeadList } from '../engine/memory/memory-lead-list.js';
 import { createSqlLeadList } from '../engine/sql/sql-lead-list.js';
 import { createLeadCursorCodec } from '../lead-list/lead-cursor-codec.js';
 import { createLeadListService, type LeadListService } from '../lead-list/lead-list-service.js';
+import { createSqlStageHistoryEngine } from '../engine/sql/sql-stage-history.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createHealthService, type HealthService } from '../operations/health-service.js';
 import { OperationsMetrics } from '../operations/metrics.js';
@@ -40,6 +43,8 @@ export interface Application {
   readonly trends: TrendsService;
   /** The leads behind a number, paged or as CSV (SPEC §10). */
   readonly leadList: LeadListService;
+  /** Stage history (SPEC §12): time in stage, conversion and flows, always live. */
+  readonly stageHistory: StageHistoryService;
   /** The CRM's reference tables: stage names for the `stage` parameter, the dashboard's filter options. */
   readonly reference: ReferenceService;
   /** The incremental sync of crm_analytics_leads; `sync.onCompleted` tells listeners of each successful run. */
@@ -105,6 +110,14 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     clock,
     timeZone: config.timezone,
   });
+  const reference = createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds });
+  const sqlStageHistory = createSqlStageHistoryEngine(database.db, database.dialect.statements, syncLog);
+  const stageHistory = createStageHistoryService({
+    engine: memoryEngine ? createMemoryStageHistoryEngine(memoryEngine, sqlStageHistory) : sqlStageHistory,
+    pipelineStages: () => reference.stageRows(),
+    clock,
+    timeZone: config.timezone,
+  });
   const sync = new SyncService({
     database,
     settings: config.sync,
@@ -116,6 +129,11 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
   // The memory engine catches up first, so the snapshots below are computed from the new data.
   sync.onCompleted(async (event) => {
     await memoryEngine?.refreshAfterSync(event.deletedKeys);
+  });
+  // Stage history's unfiltered answer, the dashboard's first question, computed once on the new
+  // store and kept (docs/stage-history.md); only where a memory store serves (never through SQL).
+  sync.onCompleted(async () => {
+    if (memoryEngine?.currentStore() != null) await stageHistory.stageHistory({});
   });
   // SPEC §6: the preset snapshots are rebuilt after every successful sync, in run order.
   sync.onCompleted(async () => {
@@ -130,7 +148,8 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     analytics,
     trends,
     leadList,
-    reference: createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds }),
+    stageHistory,
+    reference,
     sync,
     memoryEngine,
     health: createHealthService({

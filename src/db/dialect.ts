@@ -103,6 +103,11 @@ export interface DialectStatements {
   /** Whole days (floor) from `from` to `to`, two datetimes; null when either is null. Exact to the millisecond. */
   wholeDaysBetween(from: Expression<string | null>, to: Expression<string | null>): RawBuilder<number | null>;
   /**
+   * Whole milliseconds from `from` to `to`, two datetimes (negative when `to` is earlier); exact,
+   * as datetimes are kept to the millisecond. For SPEC §12's visit durations and ages.
+   */
+  millisecondsBetween(from: Expression<string | null>, to: Expression<string | null>): RawBuilder<number>;
+  /**
    * A datetime text as a bound value of datetime type, for a SELECT list (PostgreSQL will not
    * insert a text-typed parameter into a timestamp column from `insert … select`).
    */

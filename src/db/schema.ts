@@ -172,6 +172,18 @@ export interface CrmAnalyticsLocksTable {
   expires_at: DbDateTime;
 }
 
+/** `crm_analytics_stage_visits` (SPEC §12, migration 0003): one row per visit of a lead to a stage. */
+export interface CrmAnalyticsStageVisitsTable {
+  record_type: RecordType;
+  record_id: number;
+  /** 1, 2, … in follow-up id order. */
+  seq: number;
+  stage_id: number;
+  entered_at: DbDateTime;
+  /** Null for the lead's current visit. */
+  left_at: DbDateTime | null;
+}
+
 export interface CrmAnalyticsSnapshotsTable {
   cache_key: string;
   preset: SnapshotPresetKey | null;
@@ -190,6 +202,7 @@ export interface ServiceTables {
   crm_analytics_sync_log: CrmAnalyticsSyncLogTable;
   crm_analytics_snapshots: CrmAnalyticsSnapshotsTable;
   crm_analytics_locks: CrmAnalyticsLocksTable;
+  crm_analytics_stage_visits: CrmAnalyticsStageVisitsTable;
 }
 
 export interface Database extends SourceTables, ServiceTables {}
@@ -213,4 +226,5 @@ export const SERVICE_TABLE_NAMES = [
   'crm_analytics_sync_log',
   'crm_analytics_snapshots',
   'crm_analytics_locks',
+  'crm_analytics_stage_visits',
 ] as const satisfies readonly (keyof ServiceTables)[];

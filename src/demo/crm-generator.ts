@@ -53,10 +53,21 @@ const AWKWARD = {
 } as const;
 
 const TIER_WEIGHTS = [15, 30, 25, 15, 10, 5];
-const FOLLOW_UP_COUNT_WEIGHTS = [30, 30, 20, 12, 8];
+const FOLLOW_UP_COUNT_WEIGHTS = [25, 30, 22, 13, 10];
 const WON_STAGE_INDEX = DEMO_STAGES.findIndex((stage) => stage.name === 'cierre');
 const STALLED_STAGE_INDEX = DEMO_STAGES.findIndex((stage) => stage.name === 'sin_respuesta');
 const PIPELINE_LENGTH = STALLED_STAGE_INDEX; // the stages before `sin_respuesta` form the path
+/**
+ * Median days a lead stays in each pipeline stage before its next follow-up (nuevo, contactado,
+ * calificado, propuesta, negociacion, cierre): negotiation is where deals stall, so the demo's
+ * stage history (SPEC §12) has a story to tell.
+ */
+const STAGE_MEDIAN_DAYS = [2, 5, 8, 12, 24, 4] as const;
+/** What a follow-up after the first does to the stage: back one, stay (a stall), forward one, forward two. */
+const MOVE_WEIGHTS = [8, 27, 55, 10] as const;
+/** Leads in the slow stage move on less often: more stay, fewer skip ahead. */
+const SLOW_STAGE_MOVE_WEIGHTS = [10, 45, 42, 3] as const;
+const SLOW_STAGE_INDEX = DEMO_STAGES.findIndex((stage) => stage.name === 'negociacion');
 
 interface Outcome {
   readonly won: boolean;
@@ -249,8 +260,10 @@ class DemoCrmGenerator {
   }
 
   /**
-   * Append-only history: each row moves the lead along the pipeline; the last row carries the
-   * outcome. A won-then-lost lead has a won row followed by a lost one that keeps `won_at`.
+   * Append-only history, `created_at` rising with `id`: each row mostly moves the lead forward
+   * along the pipeline after a stay typical of its stage (STAGE_MEDIAN_DAYS), sometimes back one
+   * stage, sometimes not at all (a stall: the same stage again); the last row carries the outcome.
+   * A won-then-lost lead has a won row followed by a lost one that keeps `won_at`.
    */
   private addFollowUps(
     owner: { companyId: number } | { prospectId: number },
@@ -270,11 +283,11 @@ class DemoCrmGenerator {
     let wonAt: number | null = null;
 
     for (let step = 0; step < count; step += 1) {
-      at = step === 0 ? createdAt + this.random.int(0, 3600_000) : this.later(at, until);
+      at = step === 0 ? createdAt + this.random.int(0, 3600_000) : this.later(at, until, stageIndex);
       const last = step === count - 1;
       const wonRow = (outcome.won && last) || (outcome.wonThenLost && step === count - 2);
       const lostRow = (outcome.lost || outcome.wonThenLost) && last;
-      if (step > 0) stageIndex = Math.min(PIPELINE_LENGTH - 1, stageIndex + this.random.int(0, 2));
+      if (step > 0) stageIndex = this.nextStage(stageIndex);
       if (!wonRow && !lostRow && last && this.random.chance(0.08)) stageIndex = STALLED_STAGE_INDEX;
       if (wonRow) {
         stageIndex = WON_STAGE_INDEX;
@@ -383,8 +396,16 @@ class DemoCrmGenerator {
     return { won, lost, wonThenLost: false };
   }
 
-  private later(after: number, until: number): number {
-    const gap = this.random.logNormal(6, 0.9) * DAY_MS;
+  /** The stage of a follow-up after one in `stageIndex` (a won or stalled lead restarts from the path's end). */
+  private nextStage(stageIndex: number): number {
+    const from = Math.min(stageIndex, PIPELINE_LENGTH - 1);
+    const move = this.random.weightedIndex(from === SLOW_STAGE_INDEX ? SLOW_STAGE_MOVE_WEIGHTS : MOVE_WEIGHTS) - 1;
+    return Math.max(0, Math.min(PIPELINE_LENGTH - 1, from + move));
+  }
+
+  /** The next follow-up's instant: a stay typical of the stage the lead is in, never past `until`. */
+  private later(after: number, until: number, stageIndex: number): number {
+    const gap = this.random.logNormal(STAGE_MEDIAN_DAYS[Math.min(stageIndex, STAGE_MEDIAN_DAYS.length - 1)] ?? 6, 0.8) * DAY_MS;
     return Math.min(Math.floor(after + gap), Math.max(after, until - this.random.int(1, 600) * 1000));
   }
 

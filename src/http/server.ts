@@ -14,6 +14,7 @@ import { openApiPlugin } from './plugins/openapi-plugin.js';
 import { requestLimitsPlugin } from './plugins/request-limits-plugin.js';
 import { securityHeadersPlugin } from './plugins/security-headers-plugin.js';
 import { syncPlugin } from './plugins/sync-plugin.js';
+import { stageHistoryPlugin } from './plugins/stage-history-plugin.js';
 import { syncStatusPlugin } from './plugins/sync-status-plugin.js';
 import { trendsPlugin } from './plugins/trends-plugin.js';
 import { corsSettings, createHttpListener, REQUEST_LIMITS } from './http-hygiene.js';
@@ -99,6 +100,7 @@ export async function createServer(app: Application, options: ServerOptions = {}
   await server.register({ plugin: analyticsPlugin, options: { analytics: app.analytics, stages: app.reference.pipelineStages } });
   await server.register({ plugin: trendsPlugin, options: { trends: app.trends, stages: app.reference.pipelineStages } });
   await server.register({ plugin: leadListPlugin, options: { leadList: app.leadList, stages: app.reference.pipelineStages } });
+  await server.register({ plugin: stageHistoryPlugin, options: { stageHistory: app.stageHistory, stages: app.reference.pipelineStages } });
   await server.register({ plugin: openApiPlugin, options: { version: SERVICE_VERSION } });
   await server.register({ plugin: syncPlugin, options: { sync: app.sync } });
   await server.register({ plugin: filterOptionsPlugin, options: { reference: app.reference } });

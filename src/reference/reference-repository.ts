@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { LocaleOption, StageOption } from '../domain/filter-options.js';
+import type { PipelineStage } from '../domain/stage-history.js';
 
 /**
  * The reads of the CRM's reference tables (`locales`, `crm_stages`): small, and never lead data.
@@ -13,6 +14,8 @@ export interface ReferenceRepository {
   stages(): Promise<StageOption[]>;
   /** Every `crm_stages.name`. */
   stageNames(): Promise<Set<string>>;
+  /** Every `crm_stages` row with its id, in pipeline order: position, then id (SPEC §12). */
+  pipelineStages(): Promise<PipelineStage[]>;
 }
 
 export function createReferenceRepository(db: Kysely<Database>): ReferenceRepository {
@@ -24,6 +27,10 @@ export function createReferenceRepository(db: Kysely<Database>): ReferenceReposi
     async stages() {
       const rows = await db.selectFrom('crm_stages').select(['name', 'color', 'position']).orderBy('position').orderBy('name').execute();
       return rows.map((row) => ({ name: row.name, color: row.color, position: Number(row.position) }));
+    },
+    async pipelineStages() {
+      const rows = await db.selectFrom('crm_stages').select(['id', 'name', 'color', 'position']).orderBy('position').orderBy('id').execute();
+      return rows.map((row) => ({ stage_id: Number(row.id), stage_name: row.name, stage_color: row.color, position: Number(row.position) }));
     },
     async stageNames() {
       const rows = await db.selectFrom('crm_stages').select('name').execute();

@@ -18,6 +18,7 @@ import {
   nonQualifyingLeadKeys,
   upsertLeadRowsFrom,
 } from './leads-table.js';
+import { deleteStageVisits, rewriteStageVisits, stageVisitsNeverBuilt } from './stage-visits-table.js';
 import type { SyncCompletedEvent, SyncCounts, SyncListener, SyncOutcomeListener, SyncResult, SyncRunOutcome } from './sync-events.js';
 import { finishRunFailed, finishRunOk, latestOkWatermark, markInterruptedRuns, startRun } from './sync-log.js';
 
@@ -161,7 +162,8 @@ export class SyncService {
     let watermark: DbDateTime;
     let durationMs: number;
     try {
-      const previousWatermark = await latestOkWatermark(db);
+      // Leads without visits (the visits table came with an upgrade): a full build fills it.
+      const previousWatermark = (await stageVisitsNeverBuilt(db)) ? null : await latestOkWatermark(db);
       fullBuild = previousWatermark === null;
       if (previousWatermark === null) await run.buildAll();
       else await run.refresh(previousWatermark);
@@ -237,7 +239,11 @@ class SyncRun {
         const toId = Math.min(fromId + rangeSize, span.max + 1);
         await this.#inChunk(
           true,
-          (trx) => upsertLeadRowsFrom(trx, dialect, leadsQuery(type, trx, dialect, { fromId, toId }, syncedAt)),
+          async (trx) => {
+            await upsertLeadRowsFrom(trx, dialect, leadsQuery(type, trx, dialect, { fromId, toId }, syncedAt));
+            // The range's visits in the same transaction (SPEC §12), derived in the database.
+            await rewriteStageVisits(trx, type, { fromId, toId });
+          },
           () => {
             done += toId - fromId;
             onProgress?.({ done, total });
@@ -294,7 +300,9 @@ class SyncRun {
       await retryTransient(this.context.dialect, () =>
         inTransaction(db, async (trx) => {
           for (const type of RECORD_TYPES) {
-            await deleteLeadRows(trx, type, chunk.filter((key) => key.record_type === type).map((key) => key.record_id));
+            const ids = chunk.filter((key) => key.record_type === type).map((key) => key.record_id);
+            await deleteLeadRows(trx, type, ids);
+            await deleteStageVisits(trx, type, { ids });
           }
         }),
       );
@@ -319,6 +327,8 @@ class SyncRun {
       await upsertLeadRowsFrom(trx, dialect, leadsQuery(type, trx, dialect, { ids }, syncedAt));
       const { written, stale } = await chunkRowsBySyncedAt(trx, type, ids, syncedAt);
       await deleteLeadRows(trx, type, stale);
+      // Every lead of the chunk gets its visits rewritten; those just deleted keep none (SPEC §12).
+      await rewriteStageVisits(trx, type, { ids });
       upsertedCount += written.length;
       for (const record_id of stale) deleted.push({ record_type: type, record_id });
     }

@@ -7,6 +7,7 @@ import './styles/filters.css';
 import './styles/panels.css';
 import './styles/tables-and-states.css';
 import './styles/operations.css';
+import './styles/stage-history.css';
 // Last: its media queries override the rules above.
 import './styles/narrow-screens.css';
 

@@ -4,11 +4,12 @@ import type { SqlDialect } from '../dialect.js';
 import type { VersionedMigration } from './migration.js';
 import { createAnalyticsTables } from './service/0001-create-analytics-tables.js';
 import { createLocksTable } from './service/0002-create-locks-table.js';
+import { createStageVisits } from './service/0003-create-stage-visits.js';
 import { createLeadListIndexes } from './service/0004-create-lead-list-indexes.js';
 import { createCrmSourceTables } from './source/0001-create-crm-source-tables.js';
 
 /** The service's own tables (SPEC §2), in the order they run. */
-export const SERVICE_MIGRATIONS: readonly VersionedMigration[] = [createAnalyticsTables, createLocksTable, createLeadListIndexes];
+export const SERVICE_MIGRATIONS: readonly VersionedMigration[] = [createAnalyticsTables, createLocksTable, createStageVisits, createLeadListIndexes];
 /** The CRM source tables (SPEC §1), created only on request (`migrate --source-schema`). */
 export const SOURCE_MIGRATIONS: readonly VersionedMigration[] = [createCrmSourceTables];
 

@@ -151,6 +151,18 @@ export function hasConditions(filter: CompiledFilter): boolean {
   return filter.nothing || filter.locales !== null || filter.salesmen !== null || filter.tiers !== null || filter.virtualStage !== null || filter.product !== null;
 }
 
+/**
+ * The rows a filter selects (its created_at range and every other condition; not the won_at and
+ * openOnly conditions, which the callers of this handle themselves): a list of rows, or null when
+ * every row of [from, to) passes. For the other questions asked of a store (stage history).
+ */
+export function rowsSelectedBy(store: LeadStore, filter: LeadFilter): { readonly rows: Uint32Array | null; readonly from: number; readonly to: number } {
+  const compiled = compileFilter(store, filter);
+  if (!hasConditions(compiled)) return { rows: null, from: compiled.from, to: compiled.to };
+  const rows = matchingRows(store, compiled, compiled.from, compiled.to);
+  return { rows, from: 0, to: rows.length };
+}
+
 /** Σ leads, shipments and cents per stage group, interleaved: [3 × group] leads, [+1] shipments, [+2] cents. */
 function newStageTotals(store: LeadStore): Float64Array {
   return new Float64Array(store.dictionaries.stageGroup.size * 3);

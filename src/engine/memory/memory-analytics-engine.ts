@@ -9,6 +9,7 @@ import { readLeadTable } from './lead-store-reader.js';
 import { newLeadDictionaries } from './lead-dictionaries.js';
 import { LeadStoreBuilder } from './lead-store-builder.js';
 import { keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from './lead-store.js';
+import { loadStageVisits, refreshStageVisits, type StageVisitStore } from './stage-visit-store.js';
 import { StoreMerge } from './store-merge.js';
 import { RECORD_TYPE_CODES } from './store-columns.js';
 
@@ -60,6 +61,8 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   readonly #options: MemoryEngineOptions;
   readonly #generations: LatestGenerationReader;
   #store: LeadStore | null = null;
+  /** The stage visits of each store (SPEC §12), built in the same read snapshot as it. */
+  readonly #visits = new WeakMap<LeadStore, StageVisitStore>();
   #refreshing: Promise<void> | null = null;
   /** Keys deleted by syncs of this process that no refresh has applied yet. */
   #pendingDeletes: LeadKey[] = [];
@@ -121,6 +124,21 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     }
     if (this.#started && this.#isBehind(latest)) this.#scheduleRefresh();
     return fallback();
+  }
+
+  /** The store serving now (benchmarks); null before a load. */
+  currentStore(): LeadStore | null {
+    return this.#store;
+  }
+
+  /** The stage visits of the store serving now (benchmarks report their memory); null before a load. */
+  currentVisits(): StageVisitStore | null {
+    return this.#store === null ? null : (this.#visits.get(this.#store) ?? null);
+  }
+
+  /** The stage visits loaded beside `store` (memory-stage-history.ts); undefined for a store of another engine. */
+  visitsOf(store: LeadStore): StageVisitStore | undefined {
+    return this.#visits.get(store);
   }
 
   /**
@@ -235,7 +253,9 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     return this.#options.database.readSnapshot(async (snapshot) => {
       const builder = new LeadStoreBuilder(newLeadDictionaries(), this.#store?.size ?? 1024);
       const reading = await readLeadTable(snapshot, this.#options.syncLog, builder);
-      return await builder.build(reading.generation);
+      const store = await builder.build(reading.generation);
+      this.#visits.set(store, await loadStageVisits(snapshot, store));
+      return store;
     });
   }
 
@@ -264,7 +284,10 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
         await new Promise((resolve) => setImmediate(resolve));
       }
       const store = await builder.build(reading.generation, { inStoreOrder: true });
-      return sameKeyChecksum(keyChecksumOfStore(store), reading.checksum) ? store : null;
+      if (!sameKeyChecksum(keyChecksumOfStore(store), reading.checksum)) return null;
+      const oldVisits = this.#visits.get(old);
+      this.#visits.set(store, oldVisits === undefined ? await loadStageVisits(snapshot, store) : await refreshStageVisits(snapshot, old, oldVisits, store, replaced));
+      return store;
     });
   }
 }

@@ -1,10 +1,12 @@
 import type { AnalyticsPayload } from '@domain/analytics-payload.js';
 import type { FilterOptions } from '@domain/filter-options.js';
+import type { StageHistoryPayload } from '@domain/stage-history.js';
 import type { TrendsPayload } from '@domain/trends.js';
 
 export const ANALYTICS_PATH = '/prospects/client-analytics';
 export const FILTER_OPTIONS_PATH = '/crm/analytics/filter-options';
 export const TRENDS_PATH = '/prospects/client-analytics/trends';
+export const STAGE_HISTORY_PATH = '/prospects/client-analytics/stages';
 
 /** Why a request failed, in the terms the dashboard shows them. */
 export type ApiFailure =
@@ -55,6 +57,7 @@ export interface ApiClient {
   filterOptions(signal?: AbortSignal): Promise<FilterOptions>;
   /** The trend series (SPEC §11): the analytics query plus `interval`. */
   trends(query: URLSearchParams, signal?: AbortSignal): Promise<TrendsPayload>;
+  stageHistory(query: URLSearchParams, signal?: AbortSignal): Promise<StageHistoryPayload>;
 }
 
 /** GETs JSON with the admin token; every failure becomes an ApiError. */
@@ -86,6 +89,7 @@ export function createApiClient(token: string, fetchImpl: Fetch = (input, init) 
     analytics: (query, signal) => getJson<AnalyticsPayload>(ANALYTICS_PATH, query, signal),
     filterOptions: (signal) => getJson<FilterOptions>(FILTER_OPTIONS_PATH, null, signal),
     trends: (query, signal) => getJson<TrendsPayload>(TRENDS_PATH, query, signal),
+    stageHistory: (query, signal) => getJson<StageHistoryPayload>(STAGE_HISTORY_PATH, query, signal),
   };
 }
 

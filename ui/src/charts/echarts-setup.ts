@@ -1,4 +1,4 @@
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
+import { BarChart, LineChart, PieChart, SankeyChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -8,7 +8,7 @@ import { CanvasRenderer } from 'echarts/renderers';
  * tooltips keep every chart free of inline `style` attributes, so the page needs no
  * `'unsafe-inline'` in its Content-Security-Policy.
  */
-use([CanvasRenderer, BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent]);
+use([CanvasRenderer, BarChart, LineChart, PieChart, SankeyChart, GridComponent, TooltipComponent, LegendComponent]);
 
 export const CHART_TEXT_STYLE = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: 12 };
 

@@ -26,5 +26,8 @@ export const mysqlStatements: DialectStatements = {
 
   wholeDaysBetween: (from, to) => sql<number | null>`floor(timestampdiff(microsecond, ${from}, ${to}) / 86400000000)`,
 
+  // datetime(3) differences are whole milliseconds: the division is exact.
+  millisecondsBetween: (from, to) => sql<number>`(timestampdiff(microsecond, ${from}, ${to}) div 1000)`,
+
   dateTimeValue: (value) => sql<string>`cast(${value} as datetime(3))`,
 };

@@ -27,5 +27,8 @@ export const postgresStatements: DialectStatements = {
   // Timestamp subtraction gives an interval of days and microseconds; its epoch is exact (numeric).
   wholeDaysBetween: (from, to) => sql<number | null>`cast(floor(extract(epoch from (${to} - ${from})) / 86400) as integer)`,
 
+  // The interval's epoch is exact (numeric): milliseconds are whole.
+  millisecondsBetween: (from, to) => sql<number>`cast(round(extract(epoch from (${to} - ${from})) * 1000) as bigint)`,
+
   dateTimeValue: (value) => sql<string>`cast(${value} as timestamp(3))`,
 };

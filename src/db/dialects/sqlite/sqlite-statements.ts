@@ -29,6 +29,9 @@ export const sqliteStatements: DialectStatements = {
   wholeDaysBetween: (from, to) =>
     sql<number | null>`cast(floor(round((julianday(${to}) - julianday(${from})) * 86400000) / 86400000.0) as integer)`,
 
+  // julianday() is exact enough that the difference rounded to whole milliseconds is exact.
+  millisecondsBetween: (from, to) => sql<number>`cast(round((julianday(${to}) - julianday(${from})) * 86400000) as integer)`,
+
   // Datetimes are text in SQLite: the value is what it is.
   dateTimeValue: (value) => sql<string>`${value}`,
 };
