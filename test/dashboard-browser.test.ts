@@ -42,6 +42,15 @@ const STAGE_HISTORY = {
   meta: { source: 'live', computed_at: '2026-04-17T12:00:00.000Z', data_as_of: '2026-04-17T11:58:00.000Z' },
 };
 
+const TRENDS = {
+  interval: 'month',
+  series: [
+    { start: '2026-02-01', end: '2026-02-28', total_leads: 600, won: 120, lost: 90, in_recharge: 30, remaining: 360, advancement_rate: 41.5, total_shipments: 900, value_usd: 120500.5, closed_won: 80, avg_closing_days: 21.4 },
+    { start: '2026-03-01', end: '2026-03-31', total_leads: 720, won: 150, lost: 101, in_recharge: 40, remaining: 429, advancement_rate: 44.2, total_shipments: 1100, value_usd: 150020.25, closed_won: 95, avg_closing_days: null },
+  ],
+  meta: { source: 'live', computed_at: '2026-04-17T12:00:00.000Z', data_as_of: '2026-04-17T11:58:00.000Z' },
+};
+
 describe.skipIf(!chromiumAvailable())('dashboard in Chromium against a fake API', () => {
   let app: TestApplication;
   let running: RunningServer;
@@ -80,7 +89,11 @@ describe.skipIf(!chromiumAvailable())('dashboard in Chromium against a fake API'
       (url) => url.pathname === '/crm/analytics/filter-options',
       (route) => route.fulfill({ json: FILTER_OPTIONS }),
     );
-    // The stage history panel asks its own route (docs/stage-history.md): a fixed answer.
+    // The trend and stage history panels ask routes of their own: fixed answers.
+    await page.route(
+      (url) => url.pathname === '/prospects/client-analytics/trends',
+      (route) => route.fulfill({ json: TRENDS }),
+    );
     await page.route(
       (url) => url.pathname === '/prospects/client-analytics/stages',
       (route) => route.fulfill({ json: STAGE_HISTORY }),
