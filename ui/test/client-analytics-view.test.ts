@@ -17,7 +17,9 @@ type Answer = (request: Recorded) => Response | Promise<Response>;
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-/** A fake API: filter options always, the analytics answer from `answer`. */
+const QUIET_META = { source: 'live', computed_at: '2026-04-17T12:00:00.000Z', data_as_of: '2026-04-17T11:58:00.000Z' };
+
+/** A fake API: filter options, trends and stage history always, the analytics answer from `answer`. */
 function fakeApi(answer: Answer) {
   const requests: Recorded[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -26,6 +28,9 @@ function fakeApi(answer: Answer) {
     const request = { path: url.pathname, query: url.searchParams, authorization: headers.get('authorization') };
     requests.push(request);
     if (url.pathname === '/crm/analytics/filter-options') return json(FILTER_OPTIONS);
+    // The trend and stage history panels ask routes of their own: empty answers (their own tests cover them).
+    if (url.pathname === '/prospects/client-analytics/trends') return json({ interval: 'month', series: [], meta: QUIET_META });
+    if (url.pathname === '/prospects/client-analytics/stages') return json({ stages: [], transitions: [], meta: QUIET_META });
     return answer(request);
   });
   vi.stubGlobal('fetch', fetchMock);

@@ -112,7 +112,7 @@ describe('charts', () => {
     expect(wrapper.findAll('[data-role="count"]').map((cell) => cell.text())).toEqual(['247', '118', '70', '885']);
   });
 
-  it('drills down from an executive bar to that salesman (bars are drawn bottom-up)', () => {
+  it('opens the leads of an executive bar segment (bars are drawn bottom-up)', () => {
     const wrapper = mount(ExecutiveBars, { props: { entries: PAYLOAD.by_executive_stage } });
     const chart = wrapper.getComponent(ChartStub);
     const option = JSON.parse(chart.attributes('data-option')!) as { yAxis: { data: string[] }; series: Array<{ name: string; data: number[] }> };
@@ -122,13 +122,18 @@ describe('charts', () => {
       ['Lost', [8, 50, 60]],
       ['Remaining', [55, 300, 600]],
     ]);
-    chart.vm.$emit('click', { dataIndex: 2 });
-    chart.vm.$emit('click', { dataIndex: 0 }); // unassigned: nothing to filter on
-    chart.vm.$emit('click', { dataIndex: 1 });
-    expect(wrapper.emitted('drill')).toEqual([[5], [8]]);
+    chart.vm.$emit('click', { dataIndex: 2, seriesIndex: 0 });
+    chart.vm.$emit('click', { dataIndex: 0, seriesIndex: 0 }); // unassigned: no parameter selects it
+    chart.vm.$emit('click', { dataIndex: 1, seriesIndex: 1 });
+    chart.vm.$emit('click', { dataIndex: 2, seriesIndex: 2 });
+    expect(wrapper.emitted('list')).toEqual([
+      [5, 'Ana Gómez', 'won', 150],
+      [8, 'Carlos Ruiz', 'lost', 50],
+      [5, 'Ana Gómez', 'remaining', 600],
+    ]);
   });
 
-  it('drills down from a tier bar, but not from "No tier"', () => {
+  it('opens the leads of a tier bar, but not of "No tier"', () => {
     const wrapper = mount(TierBars, { props: { entries: PAYLOAD.by_tier } });
     const chart = wrapper.getComponent(ChartStub);
     const option = JSON.parse(chart.attributes('data-option')!) as { xAxis: { data: string[] }; series: Array<{ data: number[] }> };
@@ -136,7 +141,7 @@ describe('charts', () => {
     expect(option.series[0]!.data).toEqual([200, 530, 225]);
     chart.vm.$emit('click', { dataIndex: 0 });
     chart.vm.$emit('click', { dataIndex: 2 });
-    expect(wrapper.emitted('drill')).toEqual([['2']]);
+    expect(wrapper.emitted('list')).toEqual([['2', 225]]);
   });
 });
 
