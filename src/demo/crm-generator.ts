@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one class, because the order of its draws from one SeededRandom is
+// what makes a seed give the same CRM; the catalog, the stage path and the row layout live apart.
 import { formatDbDateTime } from '../db/datetime.js';
 import {
   COMMENTS,
@@ -11,6 +13,7 @@ import {
   LAST_NAMES,
 } from './crm-catalog.js';
 import { SeededRandom } from './seeded-random.js';
+import { nextFollowUpAt, nextStageIndex, STALLED_STAGE_INDEX, WON_STAGE_INDEX } from './stage-path.js';
 import { emptySourceRows, type SourceRows } from './source-columns.js';
 
 export interface DemoCrmOptions {
@@ -54,21 +57,6 @@ const AWKWARD = {
 
 const TIER_WEIGHTS = [15, 30, 25, 15, 10, 5];
 const FOLLOW_UP_COUNT_WEIGHTS = [25, 30, 22, 13, 10];
-const WON_STAGE_INDEX = DEMO_STAGES.findIndex((stage) => stage.name === 'cierre');
-const STALLED_STAGE_INDEX = DEMO_STAGES.findIndex((stage) => stage.name === 'sin_respuesta');
-const PIPELINE_LENGTH = STALLED_STAGE_INDEX; // the stages before `sin_respuesta` form the path
-/**
- * Median days a lead stays in each pipeline stage before its next follow-up (nuevo, contactado,
- * calificado, propuesta, negociacion, cierre): negotiation is where deals stall, so the demo's
- * stage history (SPEC §12) has a story to tell.
- */
-const STAGE_MEDIAN_DAYS = [2, 5, 8, 12, 24, 4] as const;
-/** What a follow-up after the first does to the stage: back one, stay (a stall), forward one, forward two. */
-const MOVE_WEIGHTS = [8, 27, 55, 10] as const;
-/** Leads in the slow stage move on less often: more stay, fewer skip ahead. */
-const SLOW_STAGE_MOVE_WEIGHTS = [10, 45, 42, 3] as const;
-const SLOW_STAGE_INDEX = DEMO_STAGES.findIndex((stage) => stage.name === 'negociacion');
-
 interface Outcome {
   readonly won: boolean;
   readonly lost: boolean;
@@ -261,7 +249,7 @@ class DemoCrmGenerator {
 
   /**
    * Append-only history, `created_at` rising with `id`: each row mostly moves the lead forward
-   * along the pipeline after a stay typical of its stage (STAGE_MEDIAN_DAYS), sometimes back one
+   * along the pipeline after a stay typical of its stage (stage-path.ts), sometimes back one
    * stage, sometimes not at all (a stall: the same stage again); the last row carries the outcome.
    * A won-then-lost lead has a won row followed by a lost one that keeps `won_at`.
    */
@@ -283,11 +271,11 @@ class DemoCrmGenerator {
     let wonAt: number | null = null;
 
     for (let step = 0; step < count; step += 1) {
-      at = step === 0 ? createdAt + this.random.int(0, 3600_000) : this.later(at, until, stageIndex);
+      at = step === 0 ? createdAt + this.random.int(0, 3600_000) : nextFollowUpAt(this.random, at, until, stageIndex);
       const last = step === count - 1;
       const wonRow = (outcome.won && last) || (outcome.wonThenLost && step === count - 2);
       const lostRow = (outcome.lost || outcome.wonThenLost) && last;
-      if (step > 0) stageIndex = this.nextStage(stageIndex);
+      if (step > 0) stageIndex = nextStageIndex(this.random, stageIndex);
       if (!wonRow && !lostRow && last && this.random.chance(0.08)) stageIndex = STALLED_STAGE_INDEX;
       if (wonRow) {
         stageIndex = WON_STAGE_INDEX;
@@ -394,19 +382,6 @@ class DemoCrmGenerator {
     const won = this.random.chance(wonProbability * Math.min(1, ageDays / 60));
     const lost = !won && this.random.chance(0.14 * Math.min(1, ageDays / 30));
     return { won, lost, wonThenLost: false };
-  }
-
-  /** The stage of a follow-up after one in `stageIndex` (a won or stalled lead restarts from the path's end). */
-  private nextStage(stageIndex: number): number {
-    const from = Math.min(stageIndex, PIPELINE_LENGTH - 1);
-    const move = this.random.weightedIndex(from === SLOW_STAGE_INDEX ? SLOW_STAGE_MOVE_WEIGHTS : MOVE_WEIGHTS) - 1;
-    return Math.max(0, Math.min(PIPELINE_LENGTH - 1, from + move));
-  }
-
-  /** The next follow-up's instant: a stay typical of the stage the lead is in, never past `until`. */
-  private later(after: number, until: number, stageIndex: number): number {
-    const gap = this.random.logNormal(STAGE_MEDIAN_DAYS[Math.min(stageIndex, STAGE_MEDIAN_DAYS.length - 1)] ?? 6, 0.8) * DAY_MS;
-    return Math.min(Math.floor(after + gap), Math.max(after, until - this.random.int(1, 600) * 1000));
   }
 
   private instantBetween(from: number, to: number): number {
