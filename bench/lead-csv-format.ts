@@ -6,7 +6,7 @@
  * that both give the same bytes for every row.
  *
  *   npm run bench:csv-format                      # data/bench/leads-1000000.sqlite (npm run bench:leads makes it)
- *   options: --leads N (1000000)  --runs R (3)  --sort created_at|-value_usd (created_at)
+ *   options: --leads N (1000000)  --runs R (3)  --sort created_at|-value_usd (created_at)  --writers string,bytes (both)
  *
  * Per run: wall time and CPU time (process.cpuUsage: user + system, GC included) of formatting
  * all rows in batches of 1,000 as the export does.
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     leads: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '3' },
     sort: { type: 'string', default: 'created_at' },
+    writers: { type: 'string', default: 'string,bytes' },
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -69,20 +70,26 @@ try {
   if (!strings.next().done) throw new Error('the string writer has more batches');
   say(`  byte writer = string writer on every row: ${n(totalBytes / 1_048_576)} MiB`);
 
-  const writers: [string, () => void][] = [
+  const writers: [string, () => void][] = (
     [
-      'string writer (before) + Buffer.from',
-      () => {
-        for (const text of csvTextBatches(store, rows, values, now, BATCH_ROWS)) Buffer.from(text);
-      },
-    ],
-    [
-      'byte writer (now)',
-      () => {
-        for (const bytes of csvByteBatches(store, rows, values, now, BATCH_ROWS)) void bytes;
-      },
-    ],
-  ];
+      [
+        'string',
+        'string writer (before) + Buffer.from',
+        () => {
+          for (const text of csvTextBatches(store, rows, values, now, BATCH_ROWS)) Buffer.from(text);
+        },
+      ],
+      [
+        'bytes',
+        'byte writer (now)',
+        () => {
+          for (const bytes of csvByteBatches(store, rows, values, now, BATCH_ROWS)) void bytes;
+        },
+      ],
+    ] as const
+  )
+    .filter(([key]) => args.writers.split(',').includes(key))
+    .map(([, name, write]) => [name, write]);
   for (let run = 1; run <= Number(args.runs); run++) {
     for (const [name, write] of writers) {
       const cpu = process.cpuUsage();

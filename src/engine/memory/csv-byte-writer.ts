@@ -3,6 +3,8 @@ import { roundHalfAwayFromZero } from '../../domain/rounding.js';
 
 const DAY_MS = 86_400_000;
 const ZERO = 48;
+/** Days whose date part is kept (a power of two). */
+const DATE_SLOTS = 4096;
 const utf8 = new TextEncoder();
 
 /**
@@ -15,9 +17,12 @@ const utf8 = new TextEncoder();
 export class CsvByteWriter {
   #bytes: Uint8Array;
   #at = 0;
-  /** The date part of the last instant's day (rows come in created_at order: mostly the same day). */
-  #day = Number.NaN;
-  #date: Uint8Array = new Uint8Array(0);
+  /**
+   * The date part of instants' days, by day modulo DATE_SLOTS: a row's three instants are mostly a
+   * few days apart, and rows come in created_at order, so the days at hand stay in their slots.
+   */
+  readonly #slotDays = new Float64Array(DATE_SLOTS).fill(Number.NaN);
+  readonly #slotDates: Uint8Array[] = [];
 
   constructor(initialBytes: number) {
     this.#bytes = new Uint8Array(initialBytes);
@@ -103,11 +108,14 @@ export class CsvByteWriter {
       return;
     }
     const day = Math.floor(epochMs / DAY_MS);
-    if (day !== this.#day) {
-      this.#date = utf8.encode(isoOf(day * DAY_MS).slice(0, -14));
-      this.#day = day;
+    const slot = day & (DATE_SLOTS - 1);
+    let date = this.#slotDates[slot];
+    if (date === undefined || this.#slotDays[slot] !== day) {
+      date = utf8.encode(isoOf(day * DAY_MS).slice(0, -14));
+      this.#slotDates[slot] = date;
+      this.#slotDays[slot] = day;
     }
-    this.bytes(this.#date);
+    this.bytes(date);
     const inDay = epochMs - day * DAY_MS;
     const seconds = Math.floor(inDay / 1000);
     const minutes = Math.floor(seconds / 60);
