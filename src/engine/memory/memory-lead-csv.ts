@@ -4,6 +4,7 @@ import { virtualStageColor } from '../../domain/virtual-stage.js';
 import { CsvByteWriter } from './csv-byte-writer.js';
 import type { LeadStore } from './lead-store.js';
 import { LOST, RECORD_TYPE_OF_CODE, WON } from './store-columns.js';
+import { gatherFloat64, gatherUint32, gatherUint8 } from './typed-arrays.js';
 import { textOfRow } from './utf8-column.js';
 
 const DAY_MS = 86_400_000;
@@ -48,19 +49,58 @@ export function* csvByteBatches(store: LeadStore, rows: Uint32Array, values: Flo
   const products: (Uint8Array | undefined)[] = [];
   const recordTypes = RECORD_TYPE_OF_CODE.map((type) => utf8.encode(type));
   const company = utf8.encode('company');
-  const { salesman, locale, tier, stage, virtualStage, product, flags, monthly_shipments, won_at, closing_days, created_at, last_activity_at } = store;
   const { bytes: names, ends: nameEnds } = store.name;
+  // A batch's fields are first gathered column by column into these: in `-value_usd` order the
+  // rows are all over the store, and a loop of independent loads lets the processor wait for many
+  // cache misses at once, where the row loop below would wait for each (3× slower when measured).
+  const recordType = new Uint8Array(batchRows);
+  const recordId = new Uint32Array(batchRows);
+  const salesman = new Uint32Array(batchRows);
+  const locale = new Uint32Array(batchRows);
+  const tier = new Uint32Array(batchRows);
+  const stage = new Uint32Array(batchRows);
+  const virtualStage = new Uint32Array(batchRows);
+  const product = new Uint32Array(batchRows);
+  const flags = new Uint8Array(batchRows);
+  const shipments = new Float64Array(batchRows);
+  const value = new Float64Array(batchRows);
+  const wonAt = new Float64Array(batchRows);
+  const closingDays = new Float64Array(batchRows);
+  const createdAt = new Float64Array(batchRows);
+  const lastActivityAt = new Float64Array(batchRows);
+  const nameStarts = new Uint32Array(batchRows);
+  const nameStops = new Uint32Array(batchRows);
   const out = new CsvByteWriter(batchRows * 256);
   for (let start = 0; start < rows.length; start += batchRows) {
-    const end = Math.min(rows.length, start + batchRows);
-    for (let index = start; index < end; index++) {
-      const row = rows[index] as number;
-      const salesmanCode = salesman[row] as number;
-      const localeCode = locale[row] as number;
-      const tierCode = tier[row] as number;
-      const stageCode = stage[row] as number;
-      const virtualCode = virtualStage[row] as number;
-      const productCode = product[row] as number;
+    const count = Math.min(rows.length, start + batchRows) - start;
+    const batch = rows.subarray(start, start + count);
+    gatherUint8(recordType, 0, store.record_type, batch, count);
+    gatherUint32(recordId, 0, store.record_id, batch, count);
+    gatherUint32(salesman, 0, store.salesman, batch, count);
+    gatherUint32(locale, 0, store.locale, batch, count);
+    gatherUint32(tier, 0, store.tier, batch, count);
+    gatherUint32(stage, 0, store.stage, batch, count);
+    gatherUint32(virtualStage, 0, store.virtualStage, batch, count);
+    gatherUint32(product, 0, store.product, batch, count);
+    gatherUint8(flags, 0, store.flags, batch, count);
+    gatherFloat64(shipments, 0, store.monthly_shipments, batch, count);
+    gatherFloat64(value, 0, values, batch, count);
+    gatherFloat64(wonAt, 0, store.won_at, batch, count);
+    gatherFloat64(closingDays, 0, store.closing_days, batch, count);
+    gatherFloat64(createdAt, 0, store.created_at, batch, count);
+    gatherFloat64(lastActivityAt, 0, store.last_activity_at, batch, count);
+    for (let i = 0; i < count; i++) {
+      const row = batch[i] as number;
+      nameStarts[i] = row === 0 ? 0 : (nameEnds[row - 1] as number);
+      nameStops[i] = nameEnds[row] as number;
+    }
+    for (let i = 0; i < count; i++) {
+      const salesmanCode = salesman[i] as number;
+      const localeCode = locale[i] as number;
+      const tierCode = tier[i] as number;
+      const stageCode = stage[i] as number;
+      const virtualCode = virtualStage[i] as number;
+      const productCode = product[i] as number;
       const stageKey = stageCode * virtualStages + virtualCode;
       const salesmanBytes = (salesmen[salesmanCode] ??= (() => {
         const entry = d.salesman.valueOf(salesmanCode);
@@ -73,16 +113,16 @@ export function* csvByteBatches(store: LeadStore, rows: Uint32Array, values: Flo
         return utf8.encode(`${csvTextField(name, true)},${csvTextField(virtualStageColor(name, d.stage.valueOf(stageCode).stage_color), false)}`);
       })());
       const productBytes = (products[productCode] ??= utf8.encode(csvTextField(d.product.valueOf(productCode).product, true)));
-      const nameStart = row === 0 ? 0 : (nameEnds[row - 1] as number);
-      const nameEnd = nameEnds[row] as number;
+      const nameStart = nameStarts[i] as number;
+      const nameEnd = nameStops[i] as number;
       // A name needing quotes may double its `"` and gain 3 bytes; its text is then re-encoded (≤ 3 bytes per UTF-16 unit of ≥ 1 byte).
       out.reserve(ROW_BYTES + 3 * (nameEnd - nameStart) + 3 + salesmanBytes.length + localeBytes.length + tierBytes.length + stageBytes.length + productBytes.length);
 
-      out.bytes(recordTypes[store.record_type[row] as number] ?? company);
+      out.bytes(recordTypes[recordType[i] as number] ?? company);
       out.byte(COMMA);
-      out.number(store.record_id[row] as number);
+      out.number(recordId[i] as number);
       out.byte(COMMA);
-      if (needsWork(names, nameStart, nameEnd)) out.text(csvTextField(textOfRow(store.name, row), true));
+      if (needsWork(names, nameStart, nameEnd)) out.text(csvTextField(textOfRow(store.name, batch[i] as number), true));
       else out.bytes(names, nameStart, nameEnd);
       out.byte(COMMA);
       out.bytes(salesmanBytes);
@@ -95,25 +135,25 @@ export function* csvByteBatches(store: LeadStore, rows: Uint32Array, values: Flo
       out.byte(COMMA);
       out.bytes(productBytes);
       out.byte(COMMA);
-      out.number(monthly_shipments[row] as number);
+      out.number(shipments[i] as number);
       out.byte(COMMA);
-      out.money(values[row] as number);
+      out.money(value[i] as number);
       out.byte(COMMA);
-      const flag = flags[row] as number;
+      const flag = flags[i] as number;
       out.bytes((flag & WON) !== 0 ? TRUE : FALSE);
       out.byte(COMMA);
       out.bytes((flag & LOST) !== 0 ? TRUE : FALSE);
       out.byte(COMMA);
-      const won = won_at[row] as number;
+      const won = wonAt[i] as number;
       if (!Number.isNaN(won)) out.instant(won);
       out.byte(COMMA);
-      const closing = closing_days[row] as number;
+      const closing = closingDays[i] as number;
       if (!Number.isNaN(closing)) out.number(closing);
       out.byte(COMMA);
-      const created = created_at[row] as number;
+      const created = createdAt[i] as number;
       out.instant(created);
       out.byte(COMMA);
-      const activity = last_activity_at[row] as number;
+      const activity = lastActivityAt[i] as number;
       if (!Number.isNaN(activity)) out.instant(activity);
       out.byte(COMMA);
       out.number(Math.floor((now - created) / DAY_MS));
