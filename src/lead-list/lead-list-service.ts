@@ -20,14 +20,26 @@ async function* byteChunks(batches: Iterable<Uint8Array>): AsyncGenerator<Buffer
     parts.push(batch);
     bytes += batch.length;
     if (performance.now() - sliceStarted >= CHUNK_MS || bytes >= CHUNK_CHARS) {
-      yield Buffer.concat(parts, bytes);
+      yield joined(parts, bytes);
       parts = [];
       bytes = 0;
       await nextTurn();
       sliceStarted = performance.now();
     }
   }
-  if (bytes > 0) yield Buffer.concat(parts, bytes);
+  if (bytes > 0) yield joined(parts, bytes);
+}
+
+/** The parts as one Buffer: a view when they follow each other in one ArrayBuffer (the memory engine's batches mostly do), else a copy. */
+function joined(parts: readonly Uint8Array[], bytes: number): Buffer {
+  const first = parts[0];
+  if (first === undefined) return Buffer.alloc(0);
+  let end = first.byteOffset;
+  for (const part of parts) {
+    if (part.buffer !== first.buffer || part.byteOffset !== end) return Buffer.concat(parts, bytes);
+    end += part.byteLength;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, bytes);
 }
 
 /** The JSON answer of `GET /prospects/client-analytics/leads` (SPEC §10). */

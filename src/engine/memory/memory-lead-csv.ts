@@ -15,6 +15,8 @@ const FALSE = utf8.encode('false');
 const CRLF = utf8.encode('\r\n');
 /** The most a row takes besides its name and dictionary fields (numbers, instants, commas, CRLF). */
 const ROW_BYTES = 320;
+/** The writer's blocks: a few of the stream's chunks (lead-list-service.ts joins a chunk's batches of one block without copying). */
+const BLOCK_BYTES = 4 << 20;
 
 /** Whether a name's UTF-8 bytes need `csvTextField` (formula guard or quotes); these are ASCII bytes, never inside a multi-byte character. */
 function needsWork(bytes: Uint8Array, start: number, end: number): boolean {
@@ -70,7 +72,7 @@ export function* csvByteBatches(store: LeadStore, rows: Uint32Array, values: Flo
   const lastActivityAt = new Float64Array(batchRows);
   const nameStarts = new Uint32Array(batchRows);
   const nameStops = new Uint32Array(batchRows);
-  const out = new CsvByteWriter(batchRows * 256);
+  const out = new CsvByteWriter(BLOCK_BYTES);
   for (let start = 0; start < rows.length; start += batchRows) {
     const count = Math.min(rows.length, start + batchRows) - start;
     const batch = rows.subarray(start, start + count);
