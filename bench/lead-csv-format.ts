@@ -9,15 +9,19 @@
  *   options: --leads N (1000000)  --runs R (3)  --sort created_at|-value_usd (created_at)  --writers string,bytes (both)
  *
  * Per run: wall time and CPU time (process.cpuUsage: user + system, GC included) of formatting
- * all rows in batches of 1,000 as the export does.
+ * all rows in batches of 1,000 as the export does. Then the export's stream from the lead-list
+ * service (chunks, turns of the event loop) read by a sink in this process, with the event loop's
+ * delay meanwhile (perf_hooks, 1 ms resolution): what the service alone costs, without HTTP.
  */
 import { Buffer } from 'node:buffer';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createApplication } from '../src/app/application.js';
 import { loadConfig } from '../src/config/config.js';
 import type { LeadStore } from '../src/engine/memory/lead-store.js';
 import { csvByteBatches } from '../src/engine/memory/memory-lead-csv.js';
-import { sortByValueDescending, storeValues } from '../src/engine/memory/memory-lead-list.js';
+import { createMemoryLeadList, sortByValueDescending, storeValues } from '../src/engine/memory/memory-lead-list.js';
+import { createLeadListService } from '../src/lead-list/lead-list-service.js';
 import { createLogger } from '../src/logging/logger.js';
 import { benchDatabaseUrl, ROOT } from './bench-database.js';
 import { csvTextBatches } from './lead-csv-string-baseline.js';
@@ -99,6 +103,34 @@ try {
       const used = process.cpuUsage(cpu);
       say(`  run ${run} ${name.padEnd(38)} wall ${n(wall).padStart(6)} ms, CPU ${n((used.user + used.system) / 1000).padStart(6)} ms`);
     }
+  }
+
+  const fail = () => Promise.reject(new Error('the memory engine should answer'));
+  const service = createLeadListService({
+    engine: createMemoryLeadList(memory, { page: fail, exportRows: fail }),
+    cursors: { encode: () => '', decode: () => null },
+    clock: () => now,
+    timeZone: app.config.timezone,
+  });
+  for (let run = 1; run <= Number(args.runs); run++) {
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    delay.enable();
+    const { stream } = await service.csv({ filters: {}, outcome: null, sort: args.sort === 'created_at' ? 'created_at' : '-value_usd', limit: 100, cursor: null, format: 'csv' });
+    let bytes = 0;
+    let chunks = 0;
+    for await (const chunk of stream) {
+      bytes += (chunk as Buffer).length;
+      chunks++;
+    }
+    delay.disable();
+    const wall = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    say(
+      `  run ${run} the service's stream, read in-process: ${n(bytes / 1_048_576)} MiB in ${n(chunks)} chunks, wall ${n(wall)} ms, CPU ${n((used.user + used.system) / 1000)} ms; ` +
+        `event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
+    );
   }
 } finally {
   await app.close();

@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApplication, type Application } from '../src/app/application.js';
-import { issueAdminToken } from '../src/auth/tokens.js';
+import { issueAdminToken, issueCronToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/config.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
@@ -128,6 +128,13 @@ function rssBytes(pid: number): number {
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The server's event-loop delay (max and p99, ms) since the last call: prom-client's monitor in /metrics, reset on each read. */
+async function eventLoopDelay(base: string, cronAuthorization: string): Promise<{ max: number; p99: number }> {
+  const text = await (await fetch(`${base}/metrics`, { headers: { authorization: cronAuthorization } })).text();
+  const seconds = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { max: seconds('nodejs_eventloop_lag_max_seconds') * 1000, p99: seconds('nodejs_eventloop_lag_p99_seconds') * 1000 };
 }
 
 /** Downloads a CSV as a client reading as fast as it can; times the first byte and the last. */
@@ -239,6 +246,8 @@ for (const engine of args.engines.split(',')) {
       await waitForEngine(base, engine);
       const authorization = `Bearer ${issueAdminToken(env.JWT_SECRET, { sub: 'bench', ttlSeconds: 3600 })}`;
       const pid = server.pid ?? 0;
+      const cronAuthorization = `Bearer ${issueCronToken(env.CRON_JWT_SECRET, { ttlSeconds: 3600 })}`;
+      await eventLoopDelay(base, cronAuthorization); // starts the monitor
       // Warm the routes, then measure from a settled process.
       await (await fetch(`${base}/prospects/client-analytics/leads?limit=10`, { headers: { authorization } })).arrayBuffer();
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -262,15 +271,17 @@ for (const engine of args.engines.split(',')) {
           : null;
       if (live === null) finish(null);
       await new Promise((resolve) => setTimeout(resolve, 300));
+      await eventLoopDelay(base, cronAuthorization); // resets it
       const cpuBefore = cpuMs(pid);
       const file = await download(`${base}/prospects/client-analytics/leads?format=csv${sort === 'created_at' ? '' : '&sort=-value_usd'}`, authorization);
       const serverCpu = cpuMs(pid) - cpuBefore;
+      const delay = await eventLoopDelay(base, cronAuthorization);
       live?.stop();
       const result = await finished;
       clearInterval(sampler);
       say(
         `CSV of every lead, ${engine} engine, sort=${sort}: status ${file.status}, ${n(file.bytes / 1_048_576)} MiB; first byte ${ms(file.firstByteMs)} ms, ` +
-          `whole file ${n(file.totalMs)} ms (server CPU meanwhile ${n(serverCpu)} ms, live requests' included); server RSS +${n((rssPeak - rssBefore) / 1_048_576)} MiB (peak over the export); ` +
+          `whole file ${n(file.totalMs)} ms (server CPU meanwhile ${n(serverCpu)} ms, live requests' included; its event-loop delay p99 ${ms(delay.p99)} ms, max ${ms(delay.max)} ms); server RSS +${n((rssPeak - rssBefore) / 1_048_576)} MiB (peak over the export); ` +
           (result === null
             ? 'no live requests'
             : `live requests meanwhile (${connections} connections, /leads?limit=100&stage=negociacion): p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
