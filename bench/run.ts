@@ -27,6 +27,7 @@ const benchmarks: [string, string, string[]][] = [
   ['load', 'bench/load.ts', ['--leads', size('100000')]],
   ['operations (browsers, revalidation, a sync under load)', 'bench/ops-bench.ts', ['--leads', size('1000000')]],
   ['the leads behind a number (pages, CSV export)', 'bench/lead-list-bench.ts', ['--leads', size('1000000')]],
+  ['CSV formatting in-process (memory engine, before/after)', 'bench/lead-csv-format.ts', ['--leads', size('1000000')]],
 ];
 
 let failed = 0;
