@@ -5,7 +5,7 @@
  *
  *   npm run bench:leads                                  # SQLite, 1,000,000 leads
  *   npm run bench:leads -- --leads 100000 --sql-runs 3
- *   options: --leads N (1000000)  --sql-runs R (5)  --memory-runs R (30)  --connections C (4)  --port P (3593)
+ *   options: --leads N (1000000)  --sql-runs R (5)  --memory-runs R (30)  --connections C (4; 0: no live requests)  --port P (3593)
  *            --engines memory,sql (CSV exports: the server's ANALYTICS_ENGINE, one run each)  --pages no (CSV only)
  *
  * The CRM is seeded and synced once into data/bench/leads-N.sqlite (a copy of another bench's
@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApplication, type Application } from '../src/app/application.js';
-import { issueAdminToken } from '../src/auth/tokens.js';
+import { issueAdminToken, issueCronToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/config.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
@@ -122,6 +122,19 @@ function rssBytes(pid: number): number {
     .split('\n')
     .find((entry) => entry.startsWith('VmRSS:'));
   return line ? Number(line.replace(/\D+/g, '')) * 1024 : Number.NaN;
+}
+
+/** CPU time (user + system) a process has used, ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The server's event-loop delay (max and p99, ms) since the last call: prom-client's monitor in /metrics, reset on each read. */
+async function eventLoopDelay(base: string, cronAuthorization: string): Promise<{ max: number; p99: number }> {
+  const text = await (await fetch(`${base}/metrics`, { headers: { authorization: cronAuthorization } })).text();
+  const seconds = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { max: seconds('nodejs_eventloop_lag_max_seconds') * 1000, p99: seconds('nodejs_eventloop_lag_p99_seconds') * 1000 };
 }
 
 /** Downloads a CSV as a client reading as fast as it can; times the first byte and the last. */
@@ -233,6 +246,8 @@ for (const engine of args.engines.split(',')) {
       await waitForEngine(base, engine);
       const authorization = `Bearer ${issueAdminToken(env.JWT_SECRET, { sub: 'bench', ttlSeconds: 3600 })}`;
       const pid = server.pid ?? 0;
+      const cronAuthorization = `Bearer ${issueCronToken(env.CRON_JWT_SECRET, { ttlSeconds: 3600 })}`;
+      await eventLoopDelay(base, cronAuthorization); // starts the monitor
       // Warm the routes, then measure from a settled process.
       await (await fetch(`${base}/prospects/client-analytics/leads?limit=10`, { headers: { authorization } })).arrayBuffer();
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -241,25 +256,36 @@ for (const engine of args.engines.split(',')) {
       const sampler = setInterval(() => {
         rssPeak = Math.max(rssPeak, rssBytes(pid));
       }, 50);
-      let finish: (result: autocannon.Result) => void = () => undefined;
-      const finished = new Promise<autocannon.Result>((resolve) => (finish = resolve));
-      const live = autocannon(
-        { url: `${base}/prospects/client-analytics/leads?limit=100&stage=negociacion`, connections, duration: 60, headers: { authorization } },
-        (error, result) => {
-          if (error) throw error;
-          finish(result);
-        },
-      );
+      // --connections 0: the export alone (no live requests).
+      let finish: (result: autocannon.Result | null) => void = () => undefined;
+      const finished = new Promise<autocannon.Result | null>((resolve) => (finish = resolve));
+      const live =
+        connections > 0
+          ? autocannon(
+              { url: `${base}/prospects/client-analytics/leads?limit=100&stage=negociacion`, connections, duration: 60, headers: { authorization } },
+              (error, result) => {
+                if (error) throw error;
+                finish(result);
+              },
+            )
+          : null;
+      if (live === null) finish(null);
       await new Promise((resolve) => setTimeout(resolve, 300));
+      await eventLoopDelay(base, cronAuthorization); // resets it
+      const cpuBefore = cpuMs(pid);
       const file = await download(`${base}/prospects/client-analytics/leads?format=csv${sort === 'created_at' ? '' : '&sort=-value_usd'}`, authorization);
-      live.stop();
+      const serverCpu = cpuMs(pid) - cpuBefore;
+      const delay = await eventLoopDelay(base, cronAuthorization);
+      live?.stop();
       const result = await finished;
       clearInterval(sampler);
       say(
         `CSV of every lead, ${engine} engine, sort=${sort}: status ${file.status}, ${n(file.bytes / 1_048_576)} MiB; first byte ${ms(file.firstByteMs)} ms, ` +
-          `whole file ${n(file.totalMs)} ms; server RSS +${n((rssPeak - rssBefore) / 1_048_576)} MiB (peak over the export); ` +
-          `live requests meanwhile (${connections} connections, /leads?limit=100&stage=negociacion): p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
-          `${n(result.requests.total)} requests, non-2xx ${result.non2xx}`,
+          `whole file ${n(file.totalMs)} ms (server CPU meanwhile ${n(serverCpu)} ms, live requests' included; its event-loop delay p99 ${ms(delay.p99)} ms, max ${ms(delay.max)} ms); server RSS +${n((rssPeak - rssBefore) / 1_048_576)} MiB (peak over the export); ` +
+          (result === null
+            ? 'no live requests'
+            : `live requests meanwhile (${connections} connections, /leads?limit=100&stage=negociacion): p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+              `${n(result.requests.total)} requests, non-2xx ${result.non2xx}`),
       );
     } finally {
       server.kill('SIGTERM');

@@ -28,6 +28,7 @@ const benchmarks: [string, string, string[]][] = [
   ['operations (browsers, revalidation, a sync under load)', 'bench/ops-bench.ts', ['--leads', size('1000000')]],
   ['the leads behind a number (pages, CSV export)', 'bench/lead-list-bench.ts', ['--leads', size('1000000')]],
   ['stage history (sync with visits, GET …/stages per filter)', 'bench/stage-history-bench.ts', ['--leads', size('1000000')]],
+  ['CSV formatting in-process (memory engine, before/after)', 'bench/lead-csv-format.ts', ['--leads', size('1000000')]],
 ];
 
 let failed = 0;

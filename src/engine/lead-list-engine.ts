@@ -30,10 +30,10 @@ export interface LeadListExport {
   /** Synchronous where the rows are at hand (the memory engine): the consumer takes turns between batches. */
   readonly batches: AsyncIterable<readonly LeadListRow[]> | Iterable<readonly LeadListRow[]>;
   /**
-   * The same rows as CSV lines (SPEC §10), a batch per string, when the engine writes them itself
-   * faster than row objects would be formatted (the memory engine); the consumer then uses these.
+   * The same rows as CSV lines (SPEC §10) in UTF-8, a batch per buffer, when the engine writes them
+   * itself faster than row objects would be formatted (the memory engine); the consumer then uses these.
    */
-  readonly csvLines?: Iterable<string>;
+  readonly csvBytes?: Iterable<Uint8Array>;
 }
 
 /** The lead lists of an engine (src/engine/memory/memory-lead-list.ts, src/engine/sql/sql-lead-list.ts). */

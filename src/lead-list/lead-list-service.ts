@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { payloadMetaOf, type PayloadMeta } from '../domain/analytics-payload.js';
@@ -9,6 +10,37 @@ import type { LeadCursorCodec } from './lead-cursor-codec.js';
 /** Formatting time, and text length, of one chunk of a CSV export before a turn of the event loop. */
 const CHUNK_MS = 8;
 const CHUNK_CHARS = 1 << 20;
+
+/** The header and the engine's UTF-8 batches as chunks of CHUNK_MS of formatting (or CHUNK_CHARS bytes), a turn of the event loop after each. */
+async function* byteChunks(batches: Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+  let parts: Uint8Array[] = [Buffer.from(CSV_HEADER_LINE)];
+  let bytes = parts[0]?.length ?? 0;
+  let sliceStarted = performance.now();
+  for (const batch of batches) {
+    parts.push(batch);
+    bytes += batch.length;
+    if (performance.now() - sliceStarted >= CHUNK_MS || bytes >= CHUNK_CHARS) {
+      yield joined(parts, bytes);
+      parts = [];
+      bytes = 0;
+      await nextTurn();
+      sliceStarted = performance.now();
+    }
+  }
+  if (bytes > 0) yield joined(parts, bytes);
+}
+
+/** The parts as one Buffer: a view when they follow each other in one ArrayBuffer (the memory engine's batches mostly do), else a copy. */
+function joined(parts: readonly Uint8Array[], bytes: number): Buffer {
+  const first = parts[0];
+  if (first === undefined) return Buffer.alloc(0);
+  let end = first.byteOffset;
+  for (const part of parts) {
+    if (part.buffer !== first.buffer || part.byteOffset !== end) return Buffer.concat(parts, bytes);
+    end += part.byteLength;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, bytes);
+}
 
 /** The JSON answer of `GET /prospects/client-analytics/leads` (SPEC §10). */
 export interface LeadListBody {
@@ -81,22 +113,17 @@ export function createLeadListService(deps: LeadListServiceDependencies): LeadLi
     async csv(query) {
       const exported = await engine.exportRows(filterOf(query), query.sort, clock());
       const batches = exported.batches;
-      const csvLines = exported.csvLines;
-      async function* lines(): AsyncGenerator<string> {
+      const csvBytes = exported.csvBytes;
+      // The engine's own CSV bytes when it has them, else its rows formatted here.
+      async function* lines(): AsyncGenerator<string | Buffer> {
+        if (csvBytes !== undefined) {
+          yield* byteChunks(csvBytes);
+          return;
+        }
         let text = CSV_HEADER_LINE;
         let sliceStarted = performance.now();
-        // The engine's own CSV text when it has one, else its rows formatted here.
-        const source: AsyncIterable<string> | Iterable<string> =
-          csvLines ??
-          (async function* () {
-            for await (const batch of batches) {
-              let lines = '';
-              for (const row of batch) lines += csvLineOf(row);
-              yield lines;
-            }
-          })();
-        for await (const batchText of source) {
-          text += batchText;
+        for await (const batch of batches) {
+          for (const row of batch) text += csvLineOf(row);
           // A chunk is what CHUNK_MS of formatting makes (or CHUNK_CHARS): then it goes to the
           // socket and the event loop takes a turn, so other requests are served during an export.
           if (performance.now() - sliceStarted >= CHUNK_MS || text.length >= CHUNK_CHARS) {

@@ -10,7 +10,7 @@ import {
 import type { LeadListEngine, LeadListExport, LeadListPage, LeadListPageRequest } from '../lead-list-engine.js';
 import { compileFilter, conditionsOf, matchingRows, type Condition } from './lead-store-aggregates.js';
 import type { LeadStore } from './lead-store.js';
-import { csvTextBatches } from './memory-lead-csv.js';
+import { csvByteBatches } from './memory-lead-csv.js';
 import type { MemoryAnalyticsEngine } from './memory-analytics-engine.js';
 import { LOST, RECHARGE, RECORD_TYPE_CODES, RECORD_TYPE_OF_CODE, SHIPMENT, WON } from './store-columns.js';
 import { textOfRow } from './utf8-column.js';
@@ -358,8 +358,8 @@ function exportOfStore(store: LeadStore, filter: LeadListFilter, sort: LeadListS
       yield batch;
     }
   }
-  function* csvLines(): Generator<string> {
-    yield* csvTextBatches(store, inOrder(), storeValues(store), now, EXPORT_BATCH_ROWS);
+  function* csvBytes(): Generator<Uint8Array> {
+    yield* csvByteBatches(store, inOrder(), storeValues(store), now, EXPORT_BATCH_ROWS);
   }
-  return { generation: store.generation, batches: batches(), csvLines: csvLines() };
+  return { generation: store.generation, batches: batches(), csvBytes: csvBytes() };
 }
