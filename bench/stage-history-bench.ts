@@ -20,6 +20,7 @@ import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
 import { computeStageHistoryOfStore } from '../src/engine/memory/memory-stage-history.js';
 import { createMemoryStageHistoryEngine } from '../src/engine/memory/memory-stage-history-engine.js';
+import { stageValueOrdersBytes } from '../src/engine/memory/stage-value-orders.js';
 import { stageVisitStoreBytes } from '../src/engine/memory/stage-visit-store.js';
 import { createSqlStageHistoryEngine } from '../src/engine/sql/sql-stage-history.js';
 import type { StageHistoryEngine } from '../src/engine/stage-history-engine.js';
@@ -107,6 +108,8 @@ async function benchEndpoint(): Promise<void> {
   if (visits !== null) {
     const bytes = stageVisitStoreBytes(visits);
     say(`visit store: ${n(visits.size)} visits, ${(bytes / 1_048_576).toFixed(1)} MiB = ${(bytes / visits.size).toFixed(1)} bytes a visit (offsets per lead included)`);
+    const orderBytes = stageValueOrdersBytes(visits.orders);
+    say(`  of which the sorted values per stage: ${(orderBytes / 1_048_576).toFixed(1)} MiB = ${(orderBytes / visits.size).toFixed(1)} bytes a visit`);
   }
   const sqlEngine = createSqlStageHistoryEngine(app.database.db, app.database.dialect.statements, syncLog);
   const refuse: StageHistoryEngine = { stageHistory: () => Promise.reject(new Error('the memory engine did not answer')) };
@@ -126,8 +129,8 @@ async function benchEndpoint(): Promise<void> {
   const payloadTimes = await times(memoryRuns, () => memory.compute(planAnalytics({}, 'UTC'), Date.now()));
   say(`calibration: the dashboard payload, all time, memory engine: p50 ${ms(percentile(payloadTimes, 50))} ms, p95 ${ms(percentile(payloadTimes, 95))} ms`);
   say('');
-  say('| filter (all time) | memory, computed: p50 | p95 | memory, served (answer kept per store): p50 | SQL p50 |');
-  say('|---|---|---|---|---|');
+  say('| filter (all time) | memory, computed: p50 | p95 | by selection alone: p50 | p95 | memory, served (answer kept per store): p50 | SQL p50 |');
+  say('|---|---|---|---|---|---|---|');
   for (const [label, query] of queries) {
     const filter = planAnalytics(query, 'UTC').current;
     const now = Date.now();
@@ -137,10 +140,12 @@ async function benchEndpoint(): Promise<void> {
     const visitsNow = memory.currentVisits();
     if (loaded === null || visitsNow === null) throw new Error('no store loaded');
     const computeTimes = await times(memoryRuns, () => Promise.resolve(computeStageHistoryOfStore(loaded, visitsNow, filter, stages)));
+    // The same, every value gathered and selected as before the sorted orders (same run, same load).
+    const selectTimes = await times(memoryRuns, () => Promise.resolve(computeStageHistoryOfStore(loaded, visitsNow, filter, stages, true)));
     const memoryTimes = await times(memoryRuns, () => memoryEngine.stageHistory(filter, stages, now));
     const sqlTimes = sqlRuns > 0 ? await times(sqlRuns, () => sqlEngine.stageHistory(filter, stages, now)) : null;
     say(
-      `| ${label} | ${ms(percentile(computeTimes, 50))} ms | ${ms(percentile(computeTimes, 95))} ms | ${ms(percentile(memoryTimes, 50))} ms | ${sqlTimes ? `${ms(percentile(sqlTimes, 50))} ms` : '–'} |`,
+      `| ${label} | ${ms(percentile(computeTimes, 50))} ms | ${ms(percentile(computeTimes, 95))} ms | ${ms(percentile(selectTimes, 50))} ms | ${ms(percentile(selectTimes, 95))} ms | ${ms(percentile(memoryTimes, 50))} ms | ${sqlTimes ? `${ms(percentile(sqlTimes, 50))} ms` : '–'} |`,
     );
   }
 }

@@ -2,6 +2,7 @@ import type { LeadFilter } from '../../domain/analytics-plan.js';
 import {
   MEDIAN,
   P90,
+  nearestRankIndex,
   nearestRankPercentiles,
   positionsById,
   type PipelineStage,
@@ -34,8 +35,10 @@ function ensureScratch(size: number): void {
  * SPEC §12's figures from a LeadStore and its StageVisitStore, in one pass over the matching
  * leads. Per lead: its (lead, stage) entries (lead-stage-entries.ts: entered; advanced when the
  * lead is won or its `later` bits meet the codes of greater position; its completed time), its
- * moves (visit k → k + 1) and its current visit's age when it is open. Percentiles are then found
- * by selection (quickselect) in each stage's values, never by sorting them.
+ * moves (visit k → k + 1) and its current visit's age when it is open. Over the whole store the
+ * percentiles are direct indexes into each stage's values sorted once per store
+ * (stage-value-orders.ts); under a filter they are found by selection (quickselect) in the
+ * matching leads' values, never by sorting them.
  */
 export function stageHistoryOfStore(
   store: LeadStore,
@@ -75,11 +78,11 @@ export function stageHistoryOfStore(
  * the order), so the nearest-rank median age is now − the nearest-rank median of −entered_at
  * negated, clamped at 0: the answer for a store and filter holds at every instant.
  */
-interface TimelessStageFigures extends Omit<StageFigures, 'currentMedianMs'> {
+export interface TimelessStageFigures extends Omit<StageFigures, 'currentMedianMs'> {
   readonly currentMedianEnteredAt: number | null;
 }
 
-interface TimelessAnswer {
+export interface TimelessAnswer {
   readonly stages: readonly TimelessStageFigures[];
   readonly transitions: readonly StageTransitionCount[];
 }
@@ -92,14 +95,24 @@ interface TimelessAnswer {
 const ANSWERS = new WeakMap<StageVisitStore, Map<string, TimelessAnswer>>();
 const ANSWERS_KEPT = 64;
 
-/** The computation alone, never kept: what a filter costs the first time it is asked (benchmarks). */
-export function computeStageHistoryOfStore(store: LeadStore, visits: StageVisitStore, filter: LeadFilter, stages: readonly PipelineStage[]): number {
+/**
+ * The computation alone, never kept: what a filter costs the first time it is asked (benchmarks).
+ * `bySelection`: gather and select the values even over the whole store, as every filter did before
+ * the sorted orders (the benchmark's side-by-side figure; tests check both ways agree).
+ */
+export function computeStageHistoryOfStore(
+  store: LeadStore,
+  visits: StageVisitStore,
+  filter: LeadFilter,
+  stages: readonly PipelineStage[],
+  bySelection = false,
+): TimelessAnswer {
   const positions = positionsById(stages);
   const position = Float64Array.from(visits.stageIds, (id) => positions.get(id) ?? Number.NaN);
-  return timelessStageHistory(store, visits, filter, position).stages.length;
+  return timelessStageHistory(store, visits, filter, position, bySelection);
 }
 
-function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter: LeadFilter, position: Float64Array): TimelessAnswer {
+function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter: LeadFilter, position: Float64Array, bySelection = false): TimelessAnswer {
   const codes = visits.stageIds.length;
   const entered = new Float64Array(codes);
   const advanced = new Float64Array(codes);
@@ -108,6 +121,9 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
   const completedCount = new Float64Array(codes);
 
   const { rows, from, to } = rowsSelectedBy(store, filter);
+  // Every lead of the store: the percentiles are read from the store's sorted values (direct
+  // indexes, stage-value-orders.ts), so no value is gathered and none selected.
+  const whole = !bySelection && rows === null && from === 0 && to === store.size;
   // Upper bound of the values: one per (lead, stage) of the store at most, and one age per lead
   // (a bound of the store, not of the request: no pass over the rows to count them).
   ensureScratch(visits.entries.code.length + (to - from));
@@ -141,6 +157,7 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
         const code = entryCode[e] as number;
         entered[code] = (entered[code] as number) + 1;
         if (won || ((later[e] as number) & (greater[code] as number)) !== 0) advanced[code] = (advanced[code] as number) + 1;
+        if (whole) continue;
         const total = entryCompleted[e] as number;
         if (total === total) {
           values[valueCount] = total;
@@ -157,6 +174,7 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
       // `left` is now the current visit's stage.
       if (!won && (rowFlags & LOST) === 0) {
         current[left] = (current[left] as number) + 1;
+        if (whole) continue;
         // −entered_at, not the age: ordered like the ages, and independent of `now` (see below).
         values[--ageStart] = -(enteredAt[end - 1] as number);
         valueCodes[ageStart] = left;
@@ -169,8 +187,12 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
   }
 
   const figures: TimelessStageFigures[] = [];
-  const completedPercentiles = percentilesByCode(values, valueCodes, 0, valueCount, completedCount, [MEDIAN, P90]);
-  const agePercentiles = percentilesByCode(values, valueCodes, ageStart, values.length, current, [MEDIAN]);
+  const completedPercentiles = whole
+    ? sortedPercentilesByCode(visits.orders.completed, visits.orders.completedStart, [MEDIAN, P90])
+    : percentilesByCode(values, valueCodes, 0, valueCount, completedCount, [MEDIAN, P90]);
+  const agePercentiles = whole
+    ? sortedPercentilesByCode(visits.orders.negatedEnteredAt, visits.orders.currentStart, [MEDIAN])
+    : percentilesByCode(values, valueCodes, ageStart, values.length, current, [MEDIAN]);
   for (let code = 0; code < codes; code++) {
     if (entered[code] === 0 && current[code] === 0) continue;
     const [medianMs = null, p90Ms = null] = completedPercentiles[code] ?? [];
@@ -193,6 +215,17 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
     }
   }
   return { stages: figures, transitions };
+}
+
+/** The nearest-rank percentiles `ps` per stage code of values sorted within each code's run [starts[c], starts[c + 1]). */
+function sortedPercentilesByCode(sorted: Float64Array, starts: Uint32Array, ps: readonly number[]): (number | null)[][] {
+  const result: (number | null)[][] = [];
+  for (let code = 0; code + 1 < starts.length; code++) {
+    const runStart = starts[code] as number;
+    const n = (starts[code + 1] as number) - runStart;
+    result.push(ps.map((p) => (n === 0 ? null : (sorted[runStart + nearestRankIndex(p, n)] as number))));
+  }
+  return result;
 }
 
 /**

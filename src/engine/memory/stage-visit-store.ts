@@ -7,6 +7,7 @@ import { RECORD_TYPES } from '../../domain/lead.js';
 import { LeadRowIndex } from './lead-row-index.js';
 import { leadStageEntriesBytes, leadStageEntriesOf, type LeadStageEntries } from './lead-stage-entries.js';
 import type { LeadStore } from './lead-store.js';
+import { stageValueOrdersBytes, stageValueOrdersOf, type StageValueOrders } from './stage-value-orders.js';
 import { KEY_TYPE_FACTOR, RECORD_TYPE_CODES } from './store-columns.js';
 
 /**
@@ -27,14 +28,18 @@ export interface StageVisitStore {
   readonly size: number;
   /** Per (lead, stage): what requests read instead of re-deriving it from the visits. */
   readonly entries: LeadStageEntries;
+  /** Per stage, the percentiles' values sorted once (stage-value-orders.ts): read by requests over the whole store. */
+  readonly orders: StageValueOrders;
 }
 
 export function stageVisitStoreBytes(visits: StageVisitStore): number {
-  return visits.start.byteLength + visits.stage.byteLength + visits.enteredAt.byteLength + leadStageEntriesBytes(visits.entries);
+  return visits.start.byteLength + visits.stage.byteLength + visits.enteredAt.byteLength + leadStageEntriesBytes(visits.entries) + stageValueOrdersBytes(visits.orders);
 }
 
-function withEntries(visits: Omit<StageVisitStore, 'entries'>): StageVisitStore {
-  return { ...visits, entries: leadStageEntriesOf(visits) };
+/** The visits with what requests read instead of them, worked out once; `flags`: the store's (won, lost). */
+function withEntries(visits: Omit<StageVisitStore, 'entries' | 'orders'>, flags: Uint8Array): StageVisitStore {
+  const entries = leadStageEntriesOf(visits);
+  return { ...visits, entries, orders: stageValueOrdersOf(visits, entries, flags) };
 }
 
 /** Rows per page when reading through Kysely (MySQL, PostgreSQL). */
@@ -115,7 +120,7 @@ export async function loadStageVisits(snapshot: ReadSnapshot, store: LeadStore):
   const enteredAt = new Float64Array(read.size);
   placeRead(read, start, stage, enteredAt);
   await turn();
-  return withEntries({ start, stage, enteredAt, stageIds: read.stageIds, size: read.size });
+  return withEntries({ start, stage, enteredAt, stageIds: read.stageIds, size: read.size }, store.flags);
 }
 
 /**
@@ -177,7 +182,7 @@ export async function refreshStageVisits(
   }
   placeRead(read, start, stage, enteredAt);
   await turn();
-  return withEntries({ start, stage, enteredAt, stageIds: read.stageIds, size });
+  return withEntries({ start, stage, enteredAt, stageIds: read.stageIds, size }, next.flags);
 }
 
 /** Prefix sums: offsets[r] = Σ counts[0, r). */
