@@ -54,11 +54,11 @@ describe('nearest-rank percentiles (SPEC §12)', () => {
 });
 
 describe('memory engine: the walk over visits (more than 32 stage codes) = the per-(lead, stage) entries', () => {
-  it('gives the same aggregates for random visit histories', () => {
-    fc.assert(
-      fc.property(
+  it('gives the same aggregates for random visit histories', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.record({ flags: fc.integer({ min: 0, max: 3 }), visits: fc.array(fc.record({ code: fc.integer({ min: 0, max: 5 }), gap: fc.integer({ min: -5, max: 40 }) }), { maxLength: 6 }) }), { maxLength: 40 }),
-        (leads) => {
+        async (leads) => {
           const start = new Uint32Array(leads.length + 1);
           const codes: number[] = [];
           const entered: number[] = [];
@@ -73,9 +73,9 @@ describe('memory engine: the walk over visits (more than 32 stage codes) = the p
             start[row + 1] = codes.length;
           });
           const base = { start, stage: Uint16Array.from(codes), enteredAt: Float64Array.from(entered), stageIds: [11, 12, 13, 14, 15, 16], size: codes.length };
-          const entries = leadStageEntriesOf(base);
+          const entries = await leadStageEntriesOf(base);
           const flags = Uint8Array.from(leads, (lead) => lead.flags);
-          const orders = stageValueOrdersOf(base, entries, flags);
+          const orders = await stageValueOrdersOf(base, entries, flags);
           const store = { size: leads.length, created_at: new Float64Array(leads.length), flags, dictionaries: {} } as never;
           const stages = [11, 12, 13, 14, 15].map((id, index) => ({ stage_id: id, stage_name: `s${id}`, stage_color: 'primary', position: (index * 7) % 5 }));
           const now = 1_800_000_000_000;

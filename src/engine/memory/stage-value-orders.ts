@@ -1,3 +1,4 @@
+import { forEachSlice, sortInSlices } from './cooperative-work.js';
 import type { LeadStageEntries } from './lead-stage-entries.js';
 import { LOST, WON } from './store-columns.js';
 
@@ -25,12 +26,15 @@ export function stageValueOrdersBytes(orders: StageValueOrders): number {
   return orders.completedStart.byteLength + orders.completed.byteLength + orders.currentStart.byteLength + orders.negatedEnteredAt.byteLength;
 }
 
-/** The orders of a visit store (`start`, `stage`, `enteredAt`: stage-visit-store.ts) whose leads carry `flags`. */
-export function stageValueOrdersOf(
+/**
+ * The orders of a visit store (`start`, `stage`, `enteredAt`: stage-visit-store.ts) whose leads
+ * carry `flags`, worked out a slice at a time (the sorts alone take ~0.8 s at 1,000,000 leads).
+ */
+export async function stageValueOrdersOf(
   visits: { readonly start: Uint32Array; readonly stage: Uint16Array; readonly enteredAt: Float64Array; readonly stageIds: readonly number[] },
   entries: LeadStageEntries,
   flags: Uint8Array,
-): StageValueOrders {
+): Promise<StageValueOrders> {
   const codes = visits.stageIds.length;
   const { start, stage, enteredAt } = visits;
   const leads = start.length - 1;
@@ -38,15 +42,19 @@ export function stageValueOrdersOf(
   const currentStart = new Uint32Array(codes + 1);
   const { code: entryCode, completed: entryCompleted } = entries;
   // Counting sort by code (the runs), then each run sorted by value.
-  for (let e = 0; e < entryCode.length; e++) {
-    const total = entryCompleted[e] as number;
-    if (total === total) completedStart[(entryCode[e] as number) + 1] = (completedStart[(entryCode[e] as number) + 1] as number) + 1;
-  }
-  for (let row = 0; row < leads; row++) {
-    const end = start[row + 1] as number;
-    if (end === (start[row] as number) || ((flags[row] as number) & (WON | LOST)) !== 0) continue;
-    currentStart[(stage[end - 1] as number) + 1] = (currentStart[(stage[end - 1] as number) + 1] as number) + 1;
-  }
+  await forEachSlice(entryCode.length, (from, to) => {
+    for (let e = from; e < to; e++) {
+      const total = entryCompleted[e] as number;
+      if (total === total) completedStart[(entryCode[e] as number) + 1] = (completedStart[(entryCode[e] as number) + 1] as number) + 1;
+    }
+  });
+  await forEachSlice(leads, (from, to) => {
+    for (let row = from; row < to; row++) {
+      const end = start[row + 1] as number;
+      if (end === (start[row] as number) || ((flags[row] as number) & (WON | LOST)) !== 0) continue;
+      currentStart[(stage[end - 1] as number) + 1] = (currentStart[(stage[end - 1] as number) + 1] as number) + 1;
+    }
+  });
   for (let code = 0; code < codes; code++) {
     completedStart[code + 1] = (completedStart[code + 1] as number) + (completedStart[code] as number);
     currentStart[code + 1] = (currentStart[code + 1] as number) + (currentStart[code] as number);
@@ -55,23 +63,27 @@ export function stageValueOrdersOf(
   const negatedEnteredAt = new Float64Array(currentStart[codes] as number);
   const completedFill = completedStart.slice(0, codes);
   const currentFill = currentStart.slice(0, codes);
-  for (let e = 0; e < entryCode.length; e++) {
-    const total = entryCompleted[e] as number;
-    if (total !== total) continue;
-    const code = entryCode[e] as number;
-    completed[completedFill[code] as number] = total;
-    completedFill[code] = (completedFill[code] as number) + 1;
-  }
-  for (let row = 0; row < leads; row++) {
-    const end = start[row + 1] as number;
-    if (end === (start[row] as number) || ((flags[row] as number) & (WON | LOST)) !== 0) continue;
-    const code = stage[end - 1] as number;
-    negatedEnteredAt[currentFill[code] as number] = -(enteredAt[end - 1] as number);
-    currentFill[code] = (currentFill[code] as number) + 1;
-  }
+  await forEachSlice(entryCode.length, (from, to) => {
+    for (let e = from; e < to; e++) {
+      const total = entryCompleted[e] as number;
+      if (total !== total) continue;
+      const code = entryCode[e] as number;
+      completed[completedFill[code] as number] = total;
+      completedFill[code] = (completedFill[code] as number) + 1;
+    }
+  });
+  await forEachSlice(leads, (from, to) => {
+    for (let row = from; row < to; row++) {
+      const end = start[row + 1] as number;
+      if (end === (start[row] as number) || ((flags[row] as number) & (WON | LOST)) !== 0) continue;
+      const code = stage[end - 1] as number;
+      negatedEnteredAt[currentFill[code] as number] = -(enteredAt[end - 1] as number);
+      currentFill[code] = (currentFill[code] as number) + 1;
+    }
+  });
   for (let code = 0; code < codes; code++) {
-    completed.subarray(completedStart[code], completedStart[code + 1]).sort();
-    negatedEnteredAt.subarray(currentStart[code], currentStart[code + 1]).sort();
+    await sortInSlices(completed.subarray(completedStart[code], completedStart[code + 1]));
+    await sortInSlices(negatedEnteredAt.subarray(currentStart[code], currentStart[code + 1]));
   }
   return { completedStart, completed, currentStart, negatedEnteredAt };
 }

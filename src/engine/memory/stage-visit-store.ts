@@ -7,6 +7,7 @@ import { RECORD_TYPES } from '../../domain/lead.js';
 import { LeadRowIndex } from './lead-row-index.js';
 import { leadStageEntriesBytes, leadStageEntriesOf, type LeadStageEntries } from './lead-stage-entries.js';
 import type { LeadStore } from './lead-store.js';
+import { forEachSlice } from './cooperative-work.js';
 import { stageValueOrdersBytes, stageValueOrdersOf, type StageValueOrders } from './stage-value-orders.js';
 import { KEY_TYPE_FACTOR, RECORD_TYPE_CODES } from './store-columns.js';
 
@@ -37,9 +38,9 @@ export function stageVisitStoreBytes(visits: StageVisitStore): number {
 }
 
 /** The visits with what requests read instead of them, worked out once; `flags`: the store's (won, lost). */
-function withEntries(visits: Omit<StageVisitStore, 'entries' | 'orders'>, flags: Uint8Array): StageVisitStore {
-  const entries = leadStageEntriesOf(visits);
-  return { ...visits, entries, orders: stageValueOrdersOf(visits, entries, flags) };
+async function withEntries(visits: Omit<StageVisitStore, 'entries' | 'orders'>, flags: Uint8Array): Promise<StageVisitStore> {
+  const entries = await leadStageEntriesOf(visits);
+  return { ...visits, entries, orders: await stageValueOrdersOf(visits, entries, flags) };
 }
 
 /** Rows per page when reading through Kysely (MySQL, PostgreSQL). */
@@ -154,32 +155,36 @@ export async function refreshStageVisits(
   // Per row of `next`: its old row (-1 for a replaced lead, whose visits were read again).
   const oldRows = new Int32Array(next.size);
   const counts = new Uint32Array(next.size);
-  for (let row = 0; row < next.size; row++) {
-    const type = next.record_type[row] as number;
-    const id = next.record_id[row] as number;
-    if (replaced[type]?.has(id) === true) {
-      oldRows[row] = -1;
-      continue;
+  await forEachSlice(next.size, (from, to) => {
+    for (let row = from; row < to; row++) {
+      const type = next.record_type[row] as number;
+      const id = next.record_id[row] as number;
+      if (replaced[type]?.has(id) === true) {
+        oldRows[row] = -1;
+        continue;
+      }
+      const oldRow = oldIndex.rowOf(type, id);
+      oldRows[row] = oldRow;
+      if (oldRow !== -1) counts[row] = (oldVisits.start[oldRow + 1] as number) - (oldVisits.start[oldRow] as number);
     }
-    const oldRow = oldIndex.rowOf(type, id);
-    oldRows[row] = oldRow;
-    if (oldRow !== -1) counts[row] = (oldVisits.start[oldRow + 1] as number) - (oldVisits.start[oldRow] as number);
-  }
+  });
   for (let at = 0; at < read.size; at++) counts[read.rows[at] as number] = (counts[read.rows[at] as number] as number) + 1;
   const start = offsetsOf(counts);
   const size = start[next.size] as number;
   const stage = new Uint16Array(size);
   const enteredAt = new Float64Array(size);
   await turn();
-  for (let row = 0; row < next.size; row++) {
-    const oldRow = oldRows[row] as number;
-    if (oldRow === -1) continue;
-    let to = start[row] as number;
-    for (let from = oldVisits.start[oldRow] as number, end = oldVisits.start[oldRow + 1] as number; from < end; from++, to++) {
-      stage[to] = oldVisits.stage[from] as number;
-      enteredAt[to] = oldVisits.enteredAt[from] as number;
+  await forEachSlice(next.size, (fromRow, toRow) => {
+    for (let row = fromRow; row < toRow; row++) {
+      const oldRow = oldRows[row] as number;
+      if (oldRow === -1) continue;
+      let to = start[row] as number;
+      for (let from = oldVisits.start[oldRow] as number, end = oldVisits.start[oldRow + 1] as number; from < end; from++, to++) {
+        stage[to] = oldVisits.stage[from] as number;
+        enteredAt[to] = oldVisits.enteredAt[from] as number;
+      }
     }
-  }
+  });
   placeRead(read, start, stage, enteredAt);
   await turn();
   return withEntries({ start, stage, enteredAt, stageIds: read.stageIds, size }, next.flags);
