@@ -110,7 +110,7 @@ class VisitRows {
 
 /** Every visit of the store's leads, from the snapshot the store was read from. */
 export async function loadStageVisits(snapshot: ReadSnapshot, store: LeadStore): Promise<StageVisitStore> {
-  const read = new VisitRows(new LeadRowIndex(store), []);
+  const read = new VisitRows(await LeadRowIndex.of(store), []);
   if (snapshot.scanRowArrays !== null) await snapshot.scanRowArrays('crm_analytics_stage_visits', EXPRESSIONS, (rows) => read.add(rows));
   else await scanByPrimaryKey(snapshot.db, (rows) => read.add(rows));
   await turn();
@@ -136,7 +136,7 @@ export async function refreshStageVisits(
   next: LeadStore,
   replaced: readonly ReadonlySet<number>[],
 ): Promise<StageVisitStore> {
-  const read = new VisitRows(new LeadRowIndex(next), [...oldVisits.stageIds]);
+  const read = new VisitRows(await LeadRowIndex.of(next), [...oldVisits.stageIds]);
   for (const type of RECORD_TYPES) {
     const ids = [...(replaced[RECORD_TYPE_CODES[type]] ?? [])].sort((a, b) => a - b);
     for (let from = 0; from < ids.length; from += IDS_PER_QUERY) {
@@ -150,7 +150,7 @@ export async function refreshStageVisits(
       await turn();
     }
   }
-  const oldIndex = new LeadRowIndex(old);
+  const oldIndex = await LeadRowIndex.of(old);
   await turn();
   // Per row of `next`: its old row (-1 for a replaced lead, whose visits were read again).
   const oldRows = new Int32Array(next.size);
