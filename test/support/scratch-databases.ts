@@ -35,7 +35,9 @@ const SCRATCH_FACTORIES: Record<DialectName, ScratchFactory> = {
     return Promise.resolve({
       location: { dialect: 'sqlite', url: file },
       databaseUrl: file,
-      drop: () => Promise.resolve(rmSync(directory, { recursive: true, force: true })),
+      // A worker thread of the closed application (the WAL checkpointer, the sync's connection)
+      // may still be letting go of the -wal/-shm files: retry rather than fail on ENOTEMPTY.
+      drop: () => Promise.resolve(rmSync(directory, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })),
     });
   },
 
