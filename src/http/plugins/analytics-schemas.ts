@@ -16,6 +16,13 @@ const tierLabel = Joi.string()
   .pattern(/^(T[0-5])?$/)
   .description('T0…T5, or the empty string for a lead without a tier');
 
+/** `meta` of every analytics answer (payload, leads, trends, stages): one schema, one OpenAPI `Meta`. */
+export const payloadMetaSchema = Joi.object({
+  source: Joi.string().valid('snapshot', 'live'),
+  computed_at: Joi.string().isoDate(),
+  data_as_of: Joi.string().isoDate().allow(null),
+}).label('Meta');
+
 export const analyticsPayloadSchema = Joi.object({
   kpis: Joi.object({
     total_leads: kpi(count).label('CountKpi'),
@@ -68,11 +75,7 @@ export const analyticsPayloadSchema = Joi.object({
       }).label('ActiveLead'),
     )
     .label('ActiveLeads'),
-  meta: Joi.object({
-    source: Joi.string().valid('snapshot', 'live'),
-    computed_at: Joi.string().isoDate(),
-    data_as_of: Joi.string().isoDate().allow(null),
-  }).label('Meta'),
+  meta: payloadMetaSchema,
 }).label('AnalyticsPayload');
 
 export const errorSchema = Joi.object({

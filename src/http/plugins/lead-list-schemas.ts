@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { payloadMetaSchema } from './analytics-schemas.js';
 
 /** The JSON answer of `GET /prospects/client-analytics/leads` (SPEC §10), for the OpenAPI document. */
 
@@ -34,9 +35,5 @@ export const leadListPayloadSchema = Joi.object({
   total: Joi.number().integer().min(0),
   leads: Joi.array().items(leadListRowSchema).label('LeadListRows'),
   next_cursor: Joi.string().allow(null).description('Pass as cursor for the next page; null on the last page'),
-  meta: Joi.object({
-    source: Joi.string().valid('snapshot', 'live'),
-    computed_at: Joi.string().isoDate(),
-    data_as_of: Joi.string().isoDate().allow(null),
-  }).label('Meta'),
+  meta: payloadMetaSchema,
 }).label('LeadListPage');

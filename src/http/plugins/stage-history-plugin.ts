@@ -3,7 +3,7 @@ import Joi from 'joi';
 import type { StageHistoryService } from '../../analytics/stage-history-service.js';
 import { ADMIN_STRATEGY, CRM_MENU_PERMISSION } from '../../auth/tokens.js';
 import type { PipelineStageCatalog } from '../../reference/pipeline-stage-catalog.js';
-import { errorSchema } from './analytics-schemas.js';
+import { errorSchema, payloadMetaSchema } from './analytics-schemas.js';
 import { rememberedQueryValidation } from '../remembered-validation.js';
 import { analyticsQueryOf, failAction, filterQuerySchema } from './filter-parameters.js';
 
@@ -44,11 +44,7 @@ export const stageHistorySchema = Joi.object({
   transitions: Joi.array()
     .items(Joi.object({ from: Joi.string(), to: Joi.string(), count: count }).label('StageTransition'))
     .label('StageTransitions'),
-  meta: Joi.object({
-    source: Joi.string().valid('snapshot', 'live'),
-    computed_at: Joi.string().isoDate(),
-    data_as_of: Joi.string().isoDate().allow(null),
-  }).label('Meta'),
+  meta: payloadMetaSchema,
 }).label('StageHistory');
 
 /**

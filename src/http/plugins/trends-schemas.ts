@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { payloadMetaSchema } from './analytics-schemas.js';
 import { TREND_INTERVALS } from '../../domain/trend-buckets.js';
 
 /**
@@ -28,9 +29,5 @@ export const trendPointSchema = Joi.object({
 export const trendsPayloadSchema = Joi.object({
   interval: Joi.string().valid(...TREND_INTERVALS),
   series: Joi.array().items(trendPointSchema).max(1000).label('TrendSeries'),
-  meta: Joi.object({
-    source: Joi.string().valid('snapshot', 'live'),
-    computed_at: Joi.string().isoDate(),
-    data_as_of: Joi.string().isoDate().allow(null),
-  }).label('Meta'),
+  meta: payloadMetaSchema,
 }).label('TrendsPayload');
