@@ -14,10 +14,9 @@
  * size and bytes per lead come from its own status. HTTP runs autocannon here against the server
  * process, whose RSS is read from /proc once its store is loaded.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApplication, type Application } from '../src/app/application.js';
@@ -30,6 +29,7 @@ import { presetRange, todayInZone } from '../src/domain/presets.js';
 import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createLogger } from '../src/logging/logger.js';
+import { startBenchServer } from './support/bench-server.js';
 import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
@@ -91,21 +91,7 @@ async function prepare(leads: number, env: Record<string, string>): Promise<Appl
   return app;
 }
 
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [`${ROOT}bin/crm-analytics.js`, 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = once(server, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: server.stderr }).on('line', (line) => {
-      if (line.startsWith('CRM Analytics is listening')) resolve();
-    });
-    void exited.then(() => reject(new Error('the server exited before listening')));
-  });
-  return server;
-}
+const startServer = (env: Record<string, string>): Promise<ChildProcess> => startBenchServer(env, port);
 
 interface EngineHealth {
   readonly state: string;

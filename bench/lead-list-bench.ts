@@ -15,11 +15,10 @@
  * CSV: time to the first byte and to the last, bytes, the server's RSS growth (sampled every 50 ms
  * from /proc), and the latency of live requests sent meanwhile (autocannon, C connections).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApplication, type Application } from '../src/app/application.js';
@@ -38,6 +37,7 @@ import { createSqlLeadList } from '../src/engine/sql/sql-lead-list.js';
 import { valueUsdOf } from '../src/domain/lead-list.js';
 import { createLogger } from '../src/logging/logger.js';
 import { syncLog } from '../src/sync/sync-log.js';
+import { startBenchServer } from './support/bench-server.js';
 import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
@@ -92,21 +92,7 @@ function deepPosition(store: LeadStore, filter: LeadListFilter, sort: LeadListSo
   };
 }
 
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [`${ROOT}bin/crm-analytics.js`, 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const exited = once(server, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: server.stderr }).on('line', (line) => {
-      if (line.startsWith('CRM Analytics is listening')) resolve();
-    });
-    void exited.then(() => reject(new Error('the server exited before listening')));
-  });
-  return server;
-}
+const startServer = (env: Record<string, string>): Promise<ChildProcess> => startBenchServer(env, port);
 
 async function waitForEngine(base: string, engine: string): Promise<void> {
   if (engine !== 'memory') return;
