@@ -45,8 +45,16 @@ const EDGE_QUERIES: AnalyticsQuery[] = [
   { dateRange: { startDate: '2020-01-01', endDate: '2020-01-02' } },
 ];
 
-function memoryEngineOn(database: DatabaseHandle, fallback: AnalyticsEngine = NO_FALLBACK): MemoryAnalyticsEngine {
-  return new MemoryAnalyticsEngine({ database, fallback, logger: createLogger('silent'), pollMs: 0, generations: createLatestGenerationReader(database), syncLog });
+function memoryEngineOn(database: DatabaseHandle, fallback: AnalyticsEngine = NO_FALLBACK, ownRunInProgress = (): number | null => null): MemoryAnalyticsEngine {
+  return new MemoryAnalyticsEngine({
+    database,
+    fallback,
+    logger: createLogger('silent'),
+    pollMs: 0,
+    generations: createLatestGenerationReader(database),
+    syncLog,
+    ownRunInProgress,
+  });
 }
 
 describe.each(testDialects())('memory engine on $dialect', (target) => {
@@ -110,7 +118,8 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
         return sqlEngine.compute(plan, now);
       },
     };
-    const memory = memoryEngineOn(app.database, countingFallback);
+    let ownRun: number | null = null;
+    const memory = memoryEngineOn(app.database, countingFallback, () => ownRun);
     const plan = planAnalytics({}, 'UTC');
     // Not started (a one-shot command): it never loads, SQL answers everything.
     await insertSyncRun(app.database.db, { watermark: '2026-04-17 09:00' });
@@ -143,13 +152,25 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     expect((await memory.compute(plan, NOW)).generation?.id).toBe(second);
     expect(answered).toHaveLength(3);
 
-    // A sync of this process: until its refresh is done, the previous store answers, labelled so.
+    // A sync of this process: from its `ok` row until its refresh is done (its call has not
+    // returned), the previous store answers, labelled so; then the new one.
     const third = await insertSyncRun(app.database.db, { watermark: '2026-04-17 12:00' });
+    ownRun = third;
+    expect((await memory.compute(plan, NOW)).generation?.id).toBe(second);
+    await memory.whenIdle();
+    expect(memory.status().generation).toBe(second);
     const refreshing = memory.refreshAfterSync([]);
     expect((await memory.compute(plan, NOW)).generation?.id).toBe(second);
     await refreshing;
+    ownRun = null;
     expect((await memory.compute(plan, NOW)).generation?.id).toBe(third);
-    expect(answered).toHaveLength(3);
+    expect(memory.status().generation).toBe(third);
+    // Another process's run while one of this process is under way: SQL answers it.
+    const fourth = await insertSyncRun(app.database.db, { watermark: '2026-04-17 13:00' });
+    ownRun = fourth + 1;
+    expect((await memory.compute(plan, NOW)).generation?.id).toBe(fourth);
+    expect(answered).toHaveLength(4);
+    ownRun = null;
     await memory.close();
   });
 

@@ -159,12 +159,18 @@ describe.each(testDialects())('sync on $dialect', (target) => {
     sync.onCompleted(() => {
       throw new Error('listener bug');
     });
+    const runsInProgress: (number | null)[] = [];
     const unsubscribe = sync.onCompleted((event) => {
       events.push(event);
+      runsInProgress.push(sync.currentRunId);
     });
 
+    expect(sync.currentRunId).toBeNull();
     const first = ok(await sync.run());
     expect(events).toEqual([{ runId: first.runId, watermark: first.watermark, fullBuild: true, deletedKeys: [] }]);
+    // Its listeners run while the run is still under way (the memory engine serves its store meanwhile).
+    expect(runsInProgress).toEqual([first.runId]);
+    expect(sync.currentRunId).toBeNull();
     const now = formatDbDateTime(Date.now());
     await crm.insert('shipments', [{ id: 10, company_id: 2, created_at: now }]);
     await crm.update('prospection_users', 1, { deleted_at: now });

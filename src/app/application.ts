@@ -82,9 +82,23 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
   const sqlEngine = createSqlAnalyticsEngine(database.db, syncLog);
   const generations = createLatestGenerationReader(database);
   const syncStatus = createSyncStatusService(database, clock);
+  const sync = new SyncService({
+    database,
+    settings: config.sync,
+    logger,
+    ...(overrides.syncTestHooks ? { testHooks: overrides.syncTestHooks } : {}),
+  });
   const memoryEngine =
     config.analytics.engine === 'memory'
-      ? new MemoryAnalyticsEngine({ database, fallback: sqlEngine, logger, pollMs: config.analytics.pollMs, generations, syncLog })
+      ? new MemoryAnalyticsEngine({
+          database,
+          fallback: sqlEngine,
+          logger,
+          pollMs: config.analytics.pollMs,
+          generations,
+          syncLog,
+          ownRunInProgress: () => sync.currentRunId,
+        })
       : null;
   const metrics = new OperationsMetrics({ syncStatus, engineStatus: () => memoryEngine?.status() ?? null });
   const analytics = createAnalyticsService({
@@ -117,12 +131,6 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     pipelineStages: () => reference.stageRows(),
     clock,
     timeZone: config.timezone,
-  });
-  const sync = new SyncService({
-    database,
-    settings: config.sync,
-    logger,
-    ...(overrides.syncTestHooks ? { testHooks: overrides.syncTestHooks } : {}),
   });
   sync.onOutcome((outcome) => metrics.recordSyncOutcome(outcome));
   let backgroundStarted = false;

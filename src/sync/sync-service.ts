@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
@@ -74,9 +75,21 @@ export class SyncService {
   readonly #outcomeListeners = new Set<SyncOutcomeListener>();
   /** Runs of this process still going: a clean shutdown waits for them, so locks are released. */
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** The sync log id of the run this process is in, from its `running` row to its last listener. */
+  #currentRunId: number | null = null;
 
   constructor(options: SyncServiceOptions) {
     this.#options = options;
+  }
+
+  /**
+   * The id of the run this process has under way (its `running` row is written, its listeners
+   * have not all returned), else null. Once that run commits its `ok` row it is the latest
+   * generation, and its call has not returned yet: the memory engine serves the store it has
+   * until its listener has refreshed it, rather than answer the moment between through SQL.
+   */
+  get currentRunId(): number | null {
+    return this.#currentRunId;
   }
 
   /** Registers a listener of successful runs; returns its unregistration. */
@@ -149,13 +162,30 @@ export class SyncService {
   }
 
   async #runLocked(db: Kysely<Database>, lock: HeldLock, options: SyncRunOptions): Promise<SyncResult> {
-    const { settings, logger, testHooks } = this.#options;
+    const { logger } = this.#options;
     const { dialect } = this.#options.database;
     const started = performance.now();
     const startedAt = await databaseNow(db, dialect);
     const interrupted = await markInterruptedRuns(db, dialect);
     if (interrupted > 0) logger.warn({ interrupted }, 'marked sync runs left running by a stopped process as failed');
     const runId = await startRun(db, dialect, startedAt);
+    this.#currentRunId = runId;
+    try {
+      return await this.#runLogged({ runId, startedAt, started }, db, lock, options);
+    } finally {
+      this.#currentRunId = null;
+    }
+  }
+
+  /** The run whose `running` row is written: its steps, its `ok` or `failed` row, its listeners. */
+  async #runLogged(
+    { runId, startedAt, started }: { readonly runId: number; readonly startedAt: DbDateTime; readonly started: number },
+    db: Kysely<Database>,
+    lock: HeldLock,
+    options: SyncRunOptions,
+  ): Promise<SyncResult> {
+    const { settings, logger, testHooks } = this.#options;
+    const { dialect } = this.#options.database;
     const run = new SyncRun({ db, dialect, lock, settings, testHooks, syncedAt: startedAt, onProgress: options.onProgress });
 
     let fullBuild = false;
@@ -195,6 +225,10 @@ export class SyncService {
 
   async #notify(event: SyncCompletedEvent): Promise<void> {
     for (const listener of [...this.#listeners]) {
+      // Each listener starts on a turn of the event loop of its own: what one computes in a
+      // serving process (a store refresh, the presets' aggregates) does not run on, without a
+      // break, from the end of the one before (docs/memory-engine.md, "no pauses").
+      await nextTurn();
       try {
         await listener(event);
       } catch (error) {

@@ -18,6 +18,7 @@ import {
 import { storeOrder } from './store-order.js';
 import { gatherFloat64, gatherUint32, gatherUint8, resized } from './typed-arrays.js';
 import { Utf8ColumnBuilder } from './utf8-column.js';
+import { turn } from './cooperative-work.js';
 
 /**
  * Rows of a chunk decoded together, one column at a time: few enough that the chunk's row arrays
@@ -28,8 +29,6 @@ const DECODE_BLOCK_ROWS = 1024;
 const TEXT_BYTES_PER_ROW = 24;
 /** Bytes of text per row a load of known size reserves. */
 const RESERVED_TEXT_BYTES_PER_ROW = 32;
-
-const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Collects rows in any order (a load's row arrays, or rows copied from stores sharing its

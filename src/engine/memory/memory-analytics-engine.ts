@@ -48,6 +48,12 @@ export interface MemoryEngineOptions {
   readonly generations: LatestGenerationReader;
   /** The sync log's reads, run inside the store's read snapshot. */
   readonly syncLog: SyncLogReads;
+  /**
+   * The sync log id of the run this process's sync has under way, else null (the sync service's
+   * `currentRunId`): between its `ok` row and the refresh its listener makes, that run is the
+   * latest generation, but its call has not returned, so the store before it still answers.
+   */
+  readonly ownRunInProgress?: () => number | null;
 }
 
 /**
@@ -67,8 +73,6 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   /** Keys deleted by syncs of this process that no refresh has applied yet. */
   #pendingDeletes: LeadKey[] = [];
   #timer: NodeJS.Timeout | null = null;
-  /** A sync of this process is bringing the store up to date before it returns (see compute). */
-  #catchingUpWithOwnSync = false;
   #closed = false;
   /** Only a serving process loads a store: one-shot commands (sync, snapshots rebuild) answer through SQL. */
   #started = false;
@@ -111,15 +115,16 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   /**
    * The serving rule every question to this engine follows: `fromStore` answers when the store is
    * of the latest successful sync (`known` when the caller has just read it, else read here), and
-   * `fallback` (the SQL engine) otherwise, while a refresh catches up. While a sync of this
-   * process refreshes the store, the run is not over for anyone (its call returns after the
-   * refresh): the store of the run before still answers, labelled as such, instead of sending
-   * every request to SQL for that moment.
+   * `fallback` (the SQL engine) otherwise, while a refresh catches up. When the only newer
+   * generation is the run of this process still under way (its `ok` row committed, its call not
+   * returned: the refresh is one of its last steps), the run is not over for anyone, and the
+   * store of the run before answers, labelled as such: sending that moment's requests to SQL
+   * would block the event loop for seconds on SQLite (docs/memory-engine.md).
    */
   async answer<T>(known: DataGeneration | null | undefined, fromStore: (store: LeadStore) => T, fallback: () => Promise<T>): Promise<T> {
     const latest = known === undefined ? await this.#generations.read() : known;
     const store = this.#store;
-    if (store !== null && latest !== null && (store.generation?.id === latest.id || (this.#catchingUpWithOwnSync && store.generation !== null))) {
+    if (store !== null && latest !== null && store.generation !== null && (store.generation.id === latest.id || this.#isOwnRunInProgress(latest))) {
       return fromStore(store);
     }
     if (this.#started && this.#isBehind(latest)) this.#scheduleRefresh();
@@ -149,15 +154,12 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     // Not loaded nor loading (a one-shot command, or no request yet): the first load reads it all.
     if (this.#store === null && this.#refreshing === null) return;
     this.#pendingDeletes.push(...deletedKeys);
-    this.#catchingUpWithOwnSync = true;
-    try {
-      // A refresh already running may have read the table before this run finished: wait, then refresh.
-      await this.#refreshing?.catch(() => undefined);
-      this.#scheduleRefresh();
-      await this.#refreshing?.catch(() => undefined);
-    } finally {
-      this.#catchingUpWithOwnSync = false;
-    }
+    // A refresh already running may have read the table before this run finished: wait, then
+    // refresh, unless it took the deletes and reached the latest generation after all.
+    await this.#refreshing?.catch(() => undefined);
+    if (this.#pendingDeletes.length === 0 && !this.#isBehind(await this.#generations.read())) return;
+    this.#scheduleRefresh();
+    await this.#refreshing?.catch(() => undefined);
   }
 
   /** Loads or refreshes now (when not already doing so) and waits for it, started or not: tests and benchmarks. */
@@ -191,12 +193,19 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
   }
 
   async #poll(): Promise<void> {
-    if (this.#refreshing !== null || this.#closed) return;
+    // A run of this process refreshes the store itself, with the keys it deleted, before it returns.
+    if (this.#refreshing !== null || this.#closed || this.#options.ownRunInProgress?.() != null) return;
     try {
       if (this.#isBehind(await this.#generations.read())) this.#scheduleRefresh();
     } catch (error) {
       this.#options.logger.warn({ err: error }, 'memory engine: could not read the latest sync generation');
     }
+  }
+
+  /** Whether `latest` is the run of this process still under way (see `answer`). */
+  #isOwnRunInProgress(latest: DataGeneration): boolean {
+    const ownRun = this.#options.ownRunInProgress?.() ?? null;
+    return ownRun !== null && ownRun === latest.id;
   }
 
   /** Whether a successful sync exists that the store (if any) does not reflect yet. */

@@ -7,7 +7,7 @@ import { RECORD_TYPES } from '../../domain/lead.js';
 import { LeadRowIndex } from './lead-row-index.js';
 import { leadStageEntriesBytes, leadStageEntriesOf, type LeadStageEntries } from './lead-stage-entries.js';
 import type { LeadStore } from './lead-store.js';
-import { forEachSlice } from './cooperative-work.js';
+import { forEachSlice, turn } from './cooperative-work.js';
 import { stageValueOrdersBytes, stageValueOrdersOf, type StageValueOrders } from './stage-value-orders.js';
 import { KEY_TYPE_FACTOR, RECORD_TYPE_CODES } from './store-columns.js';
 
@@ -50,7 +50,6 @@ const IDS_PER_QUERY = 250;
 const KEY_EXPRESSION = `(case record_type ${RECORD_TYPES.map((type, code) => `when '${type}' then ${code * KEY_TYPE_FACTOR}`).join(' ')} end) + record_id`;
 const EXPRESSIONS = [KEY_EXPRESSION, 'seq', 'stage_id', 'entered_at'] as const;
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Visits read from the table, mapped to rows of the store being built, before they are laid out. */
 class VisitRows {
