@@ -30,14 +30,19 @@ export function startWalCheckpointer(path: string, onFailure: () => void): () =>
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, everyMs: CHECKPOINT_EVERY_MS } });
   worker.unref();
   let stopping: Promise<void> | undefined;
+  let exited = false;
   // A worker that could not start or died: the caller turns SQLite's own checkpoints back on.
   worker.on('error', () => undefined);
   worker.on('exit', () => {
+    exited = true;
     if (stopping === undefined) onFailure();
   });
   return () =>
     (stopping ??= new Promise<void>((resolve) => {
+      if (exited) return resolve();
       worker.once('exit', () => resolve());
+      // Kept alive until its last checkpoint and close are done (the caller waits for them).
+      worker.ref();
       worker.postMessage('stop');
     }));
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Driver, type SqliteDialectConfig } from 'kysely';
 import type { ConnectionOptions, DialectConnections } from '../../dialect.js';
 import type { Database } from '../../schema.js';
 import { startWalCheckpointer } from './sqlite-checkpointer.js';
@@ -29,6 +29,8 @@ export interface PooledConnection {
   readonly url: string;
   connection: BetterSqlite3.Database | null;
   probe: { readonly dataVersion: BetterSqlite3.Statement; readonly totalChanges: BetterSqlite3.Statement } | null;
+  /** Resolves once the WAL checkpointer of a closed connection has stopped (null while none was closed). */
+  checkpointerStopped: Promise<void> | null;
 }
 const pooledConnections = new WeakMap<Kysely<Database>, PooledConnection>();
 
@@ -42,7 +44,7 @@ export function pooledConnectionOf(db: Kysely<Database>): PooledConnection | und
  * leads. It is turned off for this connection and a worker thread checkpoints instead; should the
  * worker end on its own, the automatic checkpoint comes back.
  */
-function checkpointInAWorker(connection: BetterSqlite3.Database, path: string): void {
+function checkpointInAWorker(connection: BetterSqlite3.Database, path: string, pooled: PooledConnection): void {
   connection.pragma('wal_autocheckpoint = 0');
   const stopCheckpointer = startWalCheckpointer(path, () => {
     if (connection.open) connection.pragma('wal_autocheckpoint = 1000');
@@ -50,24 +52,52 @@ function checkpointInAWorker(connection: BetterSqlite3.Database, path: string): 
   const close = connection.close.bind(connection);
   connection.close = () => {
     const closed = close();
-    void stopCheckpointer();
+    pooled.checkpointerStopped = stopCheckpointer();
     return closed;
   };
 }
 
+/**
+ * Kysely's SQLite dialect, whose destroy also waits for the WAL checkpointer's last checkpoint and
+ * close: until then its connection holds the database's -wal and -shm files, and a caller that
+ * closed the database would see them still there (a test removing its scratch directory could
+ * not).
+ */
+class CheckpointedSqliteDialect extends SqliteDialect {
+  readonly #pooled: PooledConnection;
+
+  constructor(config: SqliteDialectConfig, pooled: PooledConnection) {
+    super(config);
+    this.#pooled = pooled;
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const destroy = driver.destroy.bind(driver);
+    driver.destroy = async () => {
+      await destroy();
+      await this.#pooled.checkpointerStopped;
+    };
+    return driver;
+  }
+}
+
 export const sqliteConnections: DialectConnections = {
   createKysely({ url }: ConnectionOptions): Kysely<Database> {
-    const pooled: PooledConnection = { url, connection: null, probe: null };
+    const pooled: PooledConnection = { url, connection: null, probe: null, checkpointerStopped: null };
     const db = new Kysely<Database>({
-      dialect: new SqliteDialect({
-        database: () => {
-          const connection = openSqliteFile(url);
-          if (url !== ':memory:') checkpointInAWorker(connection, url);
-          pooled.connection = connection;
-          pooled.probe = null;
-          return Promise.resolve(connection);
+      dialect: new CheckpointedSqliteDialect(
+        {
+          database: () => {
+            const connection = openSqliteFile(url);
+            if (url !== ':memory:') checkpointInAWorker(connection, url, pooled);
+            pooled.connection = connection;
+            pooled.probe = null;
+            return Promise.resolve(connection);
+          },
         },
-      }),
+        pooled,
+      ),
     });
     pooledConnections.set(db, pooled);
     return db;

@@ -1,0 +1,27 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database.js';
+
+describe('closing an embedded SQLite database', () => {
+  it('lets go of every file before close() resolves, the WAL checkpointer included', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'crm-analytics-close-'));
+    try {
+      for (let round = 0; round < 8; round++) {
+        const database = openDatabase({ dialect: 'sqlite', url: join(directory, 'crm.sqlite') }, { poolSize: 1 });
+        await sql`create table if not exists t (id integer primary key, v text)`.execute(database.db);
+        await sql`insert into t (v) values (${'x'.repeat(10_000)})`.execute(database.db);
+        await sql`select count(*) from t`.execute(database.shortReads);
+        // Long enough for the checkpointer's thread to have opened its connection (and checkpointed).
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await database.close();
+        // The last connection to close checkpoints and removes the -wal and -shm files.
+        expect(readdirSync(directory)).toEqual(['crm.sqlite']);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
