@@ -4,6 +4,7 @@ import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { formatDbDateTime } from '../src/db/datetime.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
+import type { RunInProgress } from '../src/domain/data-generation.js';
 import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
 import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
@@ -45,7 +46,7 @@ const EDGE_QUERIES: AnalyticsQuery[] = [
   { dateRange: { startDate: '2020-01-01', endDate: '2020-01-02' } },
 ];
 
-function memoryEngineOn(database: DatabaseHandle, fallback: AnalyticsEngine = NO_FALLBACK, ownRunInProgress = (): number | null => null): MemoryAnalyticsEngine {
+function memoryEngineOn(database: DatabaseHandle, fallback: AnalyticsEngine = NO_FALLBACK, ownRunInProgress = (): RunInProgress | null => null): MemoryAnalyticsEngine {
   return new MemoryAnalyticsEngine({
     database,
     fallback,
@@ -118,7 +119,7 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
         return sqlEngine.compute(plan, now);
       },
     };
-    let ownRun: number | null = null;
+    let ownRun: RunInProgress | null = null;
     const memory = memoryEngineOn(app.database, countingFallback, () => ownRun);
     const plan = planAnalytics({}, 'UTC');
     // Not started (a one-shot command): it never loads, SQL answers everything.
@@ -155,7 +156,7 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     // A sync of this process: from its `ok` row until its refresh is done (its call has not
     // returned), the previous store answers, labelled so; then the new one.
     const third = await insertSyncRun(app.database.db, { watermark: '2026-04-17 12:00' });
-    ownRun = third;
+    ownRun = { id: third, follows: second };
     expect((await memory.compute(plan, NOW)).generation?.id).toBe(second);
     await memory.whenIdle();
     expect(memory.status().generation).toBe(second);
@@ -165,10 +166,12 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     ownRun = null;
     expect((await memory.compute(plan, NOW)).generation?.id).toBe(third);
     expect(memory.status().generation).toBe(third);
-    // Another process's run while one of this process is under way: SQL answers it.
+    // A run of this process that followed a run the store has not caught up with (another
+    // process's, just before): SQL answers, the store being two generations behind.
     const fourth = await insertSyncRun(app.database.db, { watermark: '2026-04-17 13:00' });
-    ownRun = fourth + 1;
-    expect((await memory.compute(plan, NOW)).generation?.id).toBe(fourth);
+    const fifth = await insertSyncRun(app.database.db, { watermark: '2026-04-17 14:00' });
+    ownRun = { id: fifth, follows: fourth };
+    expect((await memory.compute(plan, NOW)).generation?.id).toBe(fifth);
     expect(answered).toHaveLength(4);
     ownRun = null;
     await memory.close();

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import { formatDbDateTime, parseDbDateTime } from '../src/db/datetime.js';
+import type { RunInProgress } from '../src/domain/data-generation.js';
 import type { SyncCompletedEvent, SyncResult } from '../src/sync/sync-events.js';
 import { SyncService, type SyncTestHooks } from '../src/sync/sync-service.js';
 import { HAND_MADE_LEADS, handMadeCrm } from './support/hand-made-crm.js';
@@ -159,24 +160,25 @@ describe.each(testDialects())('sync on $dialect', (target) => {
     sync.onCompleted(() => {
       throw new Error('listener bug');
     });
-    const runsInProgress: (number | null)[] = [];
+    const runsInProgress: (RunInProgress | null)[] = [];
     const unsubscribe = sync.onCompleted((event) => {
       events.push(event);
-      runsInProgress.push(sync.currentRunId);
+      runsInProgress.push(sync.currentRun);
     });
 
-    expect(sync.currentRunId).toBeNull();
+    expect(sync.currentRun).toBeNull();
     const first = ok(await sync.run());
     expect(events).toEqual([{ runId: first.runId, watermark: first.watermark, fullBuild: true, deletedKeys: [] }]);
     // Its listeners run while the run is still under way (the memory engine serves its store meanwhile).
-    expect(runsInProgress).toEqual([first.runId]);
-    expect(sync.currentRunId).toBeNull();
+    expect(runsInProgress).toEqual([{ id: first.runId, follows: null }]);
+    expect(sync.currentRun).toBeNull();
     const now = formatDbDateTime(Date.now());
     await crm.insert('shipments', [{ id: 10, company_id: 2, created_at: now }]);
     await crm.update('prospection_users', 1, { deleted_at: now });
     await crm.remove('companies', 1);
 
     const second = ok(await sync.run());
+    expect(runsInProgress[1]).toEqual({ id: second.runId, follows: first.runId });
     expect(events[1]).toEqual({
       runId: second.runId,
       watermark: second.watermark,

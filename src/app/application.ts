@@ -97,7 +97,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
           pollMs: config.analytics.pollMs,
           generations,
           syncLog,
-          ownRunInProgress: () => sync.currentRunId,
+          ownRunInProgress: () => sync.currentRun,
         })
       : null;
   const metrics = new OperationsMetrics({ syncStatus, engineStatus: () => memoryEngine?.status() ?? null });

@@ -13,3 +13,13 @@ export interface DataGeneration {
 export interface LatestGenerationReader {
   read(): Promise<DataGeneration | null>;
 }
+
+/**
+ * A sync run this process has under way: its sync log id (the generation it will leave once its
+ * `ok` row commits) and the generation it follows (the latest successful run when it started;
+ * null before the first).
+ */
+export interface RunInProgress {
+  readonly id: number;
+  readonly follows: number | null;
+}

@@ -115,11 +115,10 @@ async function latestOkRun(db: Db): Promise<SyncRunRecord | null> {
 /** The reads of the log other modules make, on the connection or read snapshot they pass. */
 export const syncLog = { latestGeneration, runStartedAt, latestRuns, latestOkRun } as const;
 
-/** The watermark of the latest `ok` run; null before the first one (then the run is a full build). */
-export async function latestOkWatermark(db: Db): Promise<DbDateTime | null> {
-  const generation = await latestGeneration(db);
+/** The watermark of an `ok` run as the next run's bound on the source tables' timestamps. */
+export function watermarkBoundOf(generation: DataGeneration): DbDateTime {
   // Re-formatted so the bound compares exactly as text on SQLite (see src/db/datetime.ts).
-  return generation === null ? null : formatDbDateTime(Date.parse(generation.watermark));
+  return formatDbDateTime(Date.parse(generation.watermark));
 }
 
 export function startRun(db: Db, dialect: SqlDialect, startedAt: DbDateTime): Promise<number> {

@@ -8,6 +8,7 @@ import type { HeldLock, SqlDialect } from '../db/dialect.js';
 import { retryTransient } from '../db/retry.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Database, DbDateTime } from '../db/schema.js';
+import type { DataGeneration, RunInProgress } from '../domain/data-generation.js';
 import { RECORD_TYPES, type LeadKey, type RecordType } from '../domain/lead.js';
 import type { Logger } from '../logging/logger.js';
 import { dirtyCompanyIds, dirtyProspectIds, idSpan, leadsQuery } from './lead-source-queries.js';
@@ -21,7 +22,7 @@ import {
 } from './leads-table.js';
 import { deleteStageVisits, rewriteStageVisits, stageVisitsNeverBuilt } from './stage-visits-table.js';
 import type { SyncCompletedEvent, SyncCounts, SyncListener, SyncOutcomeListener, SyncResult, SyncRunOutcome } from './sync-events.js';
-import { finishRunFailed, finishRunOk, latestOkWatermark, markInterruptedRuns, startRun } from './sync-log.js';
+import { finishRunFailed, finishRunOk, markInterruptedRuns, startRun, syncLog, watermarkBoundOf } from './sync-log.js';
 
 /** The name of the lock that keeps runs one at a time across every process sharing the database. */
 export const SYNC_LOCK_NAME = 'crm_analytics_sync';
@@ -75,21 +76,21 @@ export class SyncService {
   readonly #outcomeListeners = new Set<SyncOutcomeListener>();
   /** Runs of this process still going: a clean shutdown waits for them, so locks are released. */
   readonly #inFlight = new Set<Promise<unknown>>();
-  /** The sync log id of the run this process is in, from its `running` row to its last listener. */
-  #currentRunId: number | null = null;
+  /** The run this process is in, from its `running` row to its last listener. */
+  #currentRun: RunInProgress | null = null;
 
   constructor(options: SyncServiceOptions) {
     this.#options = options;
   }
 
   /**
-   * The id of the run this process has under way (its `running` row is written, its listeners
-   * have not all returned), else null. Once that run commits its `ok` row it is the latest
-   * generation, and its call has not returned yet: the memory engine serves the store it has
-   * until its listener has refreshed it, rather than answer the moment between through SQL.
+   * The run this process has under way (its `running` row is written, its listeners have not all
+   * returned), else null. Once that run commits its `ok` row it is the latest generation, and its
+   * call has not returned yet: the memory engine serves the store of the generation the run
+   * follows until its listener has refreshed it, rather than answer the moment between through SQL.
    */
-  get currentRunId(): number | null {
-    return this.#currentRunId;
+  get currentRun(): RunInProgress | null {
+    return this.#currentRun;
   }
 
   /** Registers a listener of successful runs; returns its unregistration. */
@@ -168,18 +169,19 @@ export class SyncService {
     const startedAt = await databaseNow(db, dialect);
     const interrupted = await markInterruptedRuns(db, dialect);
     if (interrupted > 0) logger.warn({ interrupted }, 'marked sync runs left running by a stopped process as failed');
+    const previous = await syncLog.latestGeneration(db);
     const runId = await startRun(db, dialect, startedAt);
-    this.#currentRunId = runId;
+    this.#currentRun = { id: runId, follows: previous?.id ?? null };
     try {
-      return await this.#runLogged({ runId, startedAt, started }, db, lock, options);
+      return await this.#runLogged({ runId, startedAt, started, previous }, db, lock, options);
     } finally {
-      this.#currentRunId = null;
+      this.#currentRun = null;
     }
   }
 
   /** The run whose `running` row is written: its steps, its `ok` or `failed` row, its listeners. */
   async #runLogged(
-    { runId, startedAt, started }: { readonly runId: number; readonly startedAt: DbDateTime; readonly started: number },
+    { runId, startedAt, started, previous }: { readonly runId: number; readonly startedAt: DbDateTime; readonly started: number; readonly previous: DataGeneration | null },
     db: Kysely<Database>,
     lock: HeldLock,
     options: SyncRunOptions,
@@ -193,7 +195,7 @@ export class SyncService {
     let durationMs: number;
     try {
       // Leads without visits (the visits table came with an upgrade): a full build fills it.
-      const previousWatermark = (await stageVisitsNeverBuilt(db)) ? null : await latestOkWatermark(db);
+      const previousWatermark = previous === null || (await stageVisitsNeverBuilt(db)) ? null : watermarkBoundOf(previous);
       fullBuild = previousWatermark === null;
       if (previousWatermark === null) await run.buildAll();
       else await run.refresh(previousWatermark);

@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from '../../db/database.js';
 import { assembleAnalyticsPayload } from '../../domain/analytics-assembly.js';
-import type { DataGeneration, LatestGenerationReader } from '../../domain/data-generation.js';
+import type { DataGeneration, LatestGenerationReader, RunInProgress } from '../../domain/data-generation.js';
 import type { LeadKey } from '../../domain/lead.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AnalyticsEngine, EngineResult, SyncLogReads } from '../analytics-engine.js';
@@ -49,11 +49,11 @@ export interface MemoryEngineOptions {
   /** The sync log's reads, run inside the store's read snapshot. */
   readonly syncLog: SyncLogReads;
   /**
-   * The sync log id of the run this process's sync has under way, else null (the sync service's
-   * `currentRunId`): between its `ok` row and the refresh its listener makes, that run is the
-   * latest generation, but its call has not returned, so the store before it still answers.
+   * The run this process's sync has under way, else null (the sync service's `currentRun`):
+   * between its `ok` row and the refresh its listener makes, that run is the latest generation,
+   * but its call has not returned, so the store of the generation it follows still answers.
    */
-  readonly ownRunInProgress?: () => number | null;
+  readonly ownRunInProgress?: () => RunInProgress | null;
 }
 
 /**
@@ -118,13 +118,13 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
    * `fallback` (the SQL engine) otherwise, while a refresh catches up. When the only newer
    * generation is the run of this process still under way (its `ok` row committed, its call not
    * returned: the refresh is one of its last steps), the run is not over for anyone, and the
-   * store of the run before answers, labelled as such: sending that moment's requests to SQL
-   * would block the event loop for seconds on SQLite (docs/memory-engine.md).
+   * store of the generation it follows answers, labelled as such: sending that moment's requests
+   * to SQL would block the event loop for seconds on SQLite (docs/memory-engine.md).
    */
   async answer<T>(known: DataGeneration | null | undefined, fromStore: (store: LeadStore) => T, fallback: () => Promise<T>): Promise<T> {
     const latest = known === undefined ? await this.#generations.read() : known;
     const store = this.#store;
-    if (store !== null && latest !== null && store.generation !== null && (store.generation.id === latest.id || this.#isOwnRunInProgress(latest))) {
+    if (store !== null && latest !== null && store.generation !== null && (store.generation.id === latest.id || this.#isOwnRunAfter(store.generation, latest))) {
       return fromStore(store);
     }
     if (this.#started && this.#isBehind(latest)) this.#scheduleRefresh();
@@ -202,10 +202,13 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
     }
   }
 
-  /** Whether `latest` is the run of this process still under way (see `answer`). */
-  #isOwnRunInProgress(latest: DataGeneration): boolean {
+  /**
+   * Whether `latest` is the run of this process still under way and `store` is of the generation
+   * that run follows: then nothing but that run is newer than the store (see `answer`).
+   */
+  #isOwnRunAfter(store: DataGeneration, latest: DataGeneration): boolean {
     const ownRun = this.#options.ownRunInProgress?.() ?? null;
-    return ownRun !== null && ownRun === latest.id;
+    return ownRun !== null && ownRun.id === latest.id && ownRun.follows === store.id;
   }
 
   /** Whether a successful sync exists that the store (if any) does not reflect yet. */
