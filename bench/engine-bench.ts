@@ -5,7 +5,7 @@
  *
  *   npm run bench:engine                                  # SQLite, 100,000 and 1,000,000 leads
  *   npm run bench:engine -- --leads 100000 --sql-runs 3   # one size, fewer SQL runs
- *   options: --leads N[,N…]  --sql-runs R (5)  --memory-runs R (50)  --connections C (4)
+ *   options: --leads N[,N…]  --sql-runs R (5; 0 = the memory engine only)  --memory-runs R (50)  --connections C (4)
  *            --duration S (10, per HTTP scenario)  --port P (3591)
  *
  * Per size, the CRM is seeded once (`crm-analytics seed`, dated today, in a child process) and
@@ -50,7 +50,7 @@ const duration = Number(args.duration);
 const port = Number(args.port);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
-const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(0));
+const ms = (value: number) => (Number.isNaN(value) ? '—' : value < 10 ? value.toFixed(2) : value.toFixed(0));
 const MiB = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MiB`;
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -58,6 +58,8 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function timings(engine: AnalyticsEngine, query: AnalyticsQuery, runs: number, timeZone: string): Promise<{ p50: number; p95: number }> {
+  // --sql-runs 0: no SQL at all, not even the warm-up (an all-time SQL answer takes ~17 s at 3,000,000).
+  if (runs === 0) return { p50: Number.NaN, p95: Number.NaN };
   const plan = planAnalytics(query, timeZone);
   await engine.compute(plan, Date.now());
   const samples: number[] = [];
