@@ -6,6 +6,7 @@ import { planAnalytics } from '../src/domain/analytics-plan.js';
 import { assembleStageHistory, nearestRankPercentile } from '../src/domain/stage-history.js';
 import { NO_FILTER } from '../src/domain/analytics-plan.js';
 import { leadStageEntriesOf } from '../src/engine/memory/lead-stage-entries.js';
+import { stageTalliesOf } from '../src/engine/memory/stage-tallies.js';
 import { stageValueOrdersOf } from '../src/engine/memory/stage-value-orders.js';
 import { computeStageHistoryOfStore, stageHistoryOfStore } from '../src/engine/memory/memory-stage-history.js';
 import { createMemoryStageHistoryEngine } from '../src/engine/memory/memory-stage-history-engine.js';
@@ -79,17 +80,22 @@ describe('memory engine: the walk over visits (more than 32 stage codes) = the p
           const store = { size: leads.length, created_at: new Float64Array(leads.length), flags, dictionaries: {} } as never;
           const stages = [11, 12, 13, 14, 15].map((id, index) => ({ stage_id: id, stage_name: `s${id}`, stage_color: 'primary', position: (index * 7) % 5 }));
           const now = 1_800_000_000_000;
-          const fast = stageHistoryOfStore(store, { ...base, entries, orders }, NO_FILTER, stages, now);
-          const walked = stageHistoryOfStore(store, { ...base, entries: { ...entries, later: null }, orders }, NO_FILTER, stages, now);
+          const tallies = await stageTalliesOf(base, entries, flags);
+          // Three ways over the whole store: the counts tallied once per store, a pass over the
+          // entries, a walk over the visits (more stage codes than the masks hold).
+          const tallied = { ...base, entries, orders, tallies };
+          const fast = stageHistoryOfStore(store, tallied, NO_FILTER, stages, now);
+          const passed = stageHistoryOfStore(store, { ...base, entries, orders, tallies: null }, NO_FILTER, stages, now);
+          const walked = stageHistoryOfStore(store, { ...base, entries: { ...entries, later: null }, orders, tallies: null }, NO_FILTER, stages, now);
+          expect(passed).toEqual(fast);
           expect(walked).toEqual(fast);
           // Over the whole store the percentiles are read from the values sorted once per store;
           // gathering and selecting them (as under a filter) gives the same answer.
-          for (const entriesOf of [entries, { ...entries, later: null }]) {
-            const visits = { ...base, entries: entriesOf, orders };
+          for (const visits of [tallied, { ...base, entries, orders, tallies: null }, { ...base, entries: { ...entries, later: null }, orders, tallies: null }]) {
             expect(computeStageHistoryOfStore(store, visits, NO_FILTER, stages, true)).toEqual(computeStageHistoryOfStore(store, visits, NO_FILTER, stages));
           }
           // The answer is kept per store and filter; a later instant still gets its own ages.
-          const later = stageHistoryOfStore(store, { ...base, entries, orders }, NO_FILTER, stages, now + 86_400_000);
+          const later = stageHistoryOfStore(store, tallied, NO_FILTER, stages, now + 86_400_000);
           expect(later.stages.map((stage) => stage.currentMedianMs)).toEqual(fast.stages.map((stage) => (stage.currentMedianMs === null ? null : stage.currentMedianMs + 86_400_000)));
         },
       ),

@@ -11,6 +11,7 @@ import {
   type StageTransitionCount,
 } from '../../domain/stage-history.js';
 import { rowsSelectedBy } from './lead-store-aggregates.js';
+import { advancedOfTallies, tallyMoves } from './stage-tallies.js';
 import type { LeadStore } from './lead-store.js';
 import type { StageVisitStore } from './stage-visit-store.js';
 import { LOST, WON } from './store-columns.js';
@@ -137,14 +138,16 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
   const flags = store.flags;
   const entries = visits.entries;
   const later = entries.later;
-  if (later !== null) {
-    // Bits of the codes of greater position than each code's (NaN positions are never greater).
-    const greater = new Uint32Array(codes);
-    for (let code = 0; code < codes; code++) {
-      let mask = 0;
-      for (let other = 0; other < codes; other++) if ((position[other] as number) > (position[code] as number)) mask |= 1 << other;
-      greater[code] = mask;
-    }
+  const tallies = visits.tallies;
+  if (whole && tallies !== null) {
+    // Every lead: the counts were tallied with the store (stage-tallies.ts); only `advanced`
+    // depends on the positions.
+    entered.set(tallies.entered);
+    current.set(tallies.current);
+    moves.set(tallies.moves);
+    advanced.set(advancedOfTallies(tallies, greaterCodes(position)));
+  } else if (later !== null) {
+    const greater = greaterCodes(position);
     const { start: entryStart, code: entryCode, completed: entryCompleted } = entries;
     for (let index = from; index < to; index++) {
       const row = rows ? (rows[index] as number) : index;
@@ -165,13 +168,7 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
           completedCount[code] = (completedCount[code] as number) + 1;
         }
       }
-      let left = stage[first] as number;
-      for (let at = first + 1; at < end; at++) {
-        const reached = stage[at] as number;
-        moves[left * codes + reached] = (moves[left * codes + reached] as number) + 1;
-        left = reached;
-      }
-      // `left` is now the current visit's stage.
+      const left = tallyMoves(stage, first, end, moves, codes);
       if (!won && (rowFlags & LOST) === 0) {
         current[left] = (current[left] as number) + 1;
         if (whole) continue;
@@ -215,6 +212,18 @@ function timelessStageHistory(store: LeadStore, visits: StageVisitStore, filter:
     }
   }
   return { stages: figures, transitions };
+}
+
+/** Bits of the codes of greater position than each code's (NaN positions are never greater). */
+function greaterCodes(position: Float64Array): Uint32Array {
+  const codes = position.length;
+  const greater = new Uint32Array(codes);
+  for (let code = 0; code < codes; code++) {
+    let mask = 0;
+    for (let other = 0; other < codes; other++) if ((position[other] as number) > (position[code] as number)) mask |= 1 << other;
+    greater[code] = mask;
+  }
+  return greater;
 }
 
 /** The nearest-rank percentiles `ps` per stage code of values sorted within each code's run [starts[c], starts[c + 1]). */

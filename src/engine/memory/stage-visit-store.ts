@@ -8,6 +8,7 @@ import { LeadRowIndex } from './lead-row-index.js';
 import { leadStageEntriesBytes, leadStageEntriesOf, type LeadStageEntries } from './lead-stage-entries.js';
 import type { LeadStore } from './lead-store.js';
 import { forEachSlice, turn } from './cooperative-work.js';
+import { stageTalliesBytes, stageTalliesOf, type StageTallies } from './stage-tallies.js';
 import { stageValueOrdersBytes, stageValueOrdersOf, type StageValueOrders } from './stage-value-orders.js';
 import { KEY_TYPE_FACTOR, RECORD_TYPE_CODES } from './store-columns.js';
 
@@ -31,16 +32,26 @@ export interface StageVisitStore {
   readonly entries: LeadStageEntries;
   /** Per stage, the percentiles' values sorted once (stage-value-orders.ts): read by requests over the whole store. */
   readonly orders: StageValueOrders;
+  /** The whole store's counts (stage-tallies.ts), read by requests over the whole store; null with too many stage codes. */
+  readonly tallies: StageTallies | null;
 }
 
 export function stageVisitStoreBytes(visits: StageVisitStore): number {
-  return visits.start.byteLength + visits.stage.byteLength + visits.enteredAt.byteLength + leadStageEntriesBytes(visits.entries) + stageValueOrdersBytes(visits.orders);
+  return (
+    visits.start.byteLength +
+    visits.stage.byteLength +
+    visits.enteredAt.byteLength +
+    leadStageEntriesBytes(visits.entries) +
+    stageValueOrdersBytes(visits.orders) +
+    stageTalliesBytes(visits.tallies)
+  );
 }
 
 /** The visits with what requests read instead of them, worked out once; `flags`: the store's (won, lost). */
-async function withEntries(visits: Omit<StageVisitStore, 'entries' | 'orders'>, flags: Uint8Array): Promise<StageVisitStore> {
+async function withEntries(visits: Omit<StageVisitStore, 'entries' | 'orders' | 'tallies'>, flags: Uint8Array): Promise<StageVisitStore> {
   const entries = await leadStageEntriesOf(visits);
-  return { ...visits, entries, orders: await stageValueOrdersOf(visits, entries, flags) };
+  const orders = await stageValueOrdersOf(visits, entries, flags);
+  return { ...visits, entries, orders, tallies: await stageTalliesOf(visits, entries, flags) };
 }
 
 /** Rows per page when reading through Kysely (MySQL, PostgreSQL). */
