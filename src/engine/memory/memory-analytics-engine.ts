@@ -4,6 +4,7 @@ import type { DataGeneration, LatestGenerationReader, RunInProgress } from '../.
 import type { LeadKey } from '../../domain/lead.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AnalyticsEngine, EngineResult, SyncLogReads } from '../analytics-engine.js';
+import { COOPERATIVE_SLICE_MS, turn } from './cooperative-work.js';
 import { aggregateLeadStore } from './lead-store-aggregates.js';
 import { readLeadTable } from './lead-store-reader.js';
 import { newLeadDictionaries } from './lead-dictionaries.js';
@@ -12,12 +13,6 @@ import { keyChecksumOfStore, sameKeyChecksum, storeBytes, type LeadStore } from 
 import { loadStageVisits, refreshStageVisits, type StageVisitStore } from './stage-visit-store.js';
 import { StoreMerge } from './store-merge.js';
 import { RECORD_TYPE_CODES } from './store-columns.js';
-
-/**
- * How long a refresh copies rows before a turn for requests, in ms: by time, not by rows, so a
- * busy machine (a slower copy) does not lengthen the pauses.
- */
-const REFRESH_SLICE_MS = 15;
 
 export type MemoryEngineState = 'loading' | 'serving' | 'failed';
 
@@ -291,9 +286,10 @@ export class MemoryAnalyticsEngine implements AnalyticsEngine {
       // Both stores are in store order: merged as they are copied, the new one needs no sort.
       const builder = new LeadStoreBuilder(old.dictionaries, old.size + changed.size);
       const merge = new StoreMerge(builder, old, changed, replaced);
+      // By time, not by rows, so a busy machine (a slower copy) does not lengthen the pauses.
       while (!merge.done) {
-        merge.copyFor(REFRESH_SLICE_MS);
-        await new Promise((resolve) => setImmediate(resolve));
+        merge.copyFor(COOPERATIVE_SLICE_MS);
+        await turn();
       }
       const store = await builder.build(reading.generation, { inStoreOrder: true });
       if (!sameKeyChecksum(keyChecksumOfStore(store), reading.checksum)) return null;
