@@ -7,7 +7,8 @@
  *
  * Defaults: demo generation, sync and the pauses during a sync at 1,000,000 leads; the engines side by side at 100,000 and
  * 1,000,000; the load test at 100,000 (SQLite, 50 connections × 20 s, syncs every 3 s); the
- * operations bench at 1,000,000 (snapshot hits as browsers ask, 304s, a sync under load).
+ * operations bench at 1,000,000 (snapshot hits as browsers ask, 304s, a sync under load) and a
+ * server's first seconds on the same database.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -26,6 +27,7 @@ const benchmarks: [string, string, string[]][] = [
   ['trends (week buckets over all time, each single filter)', 'bench/trends-bench.ts', ['--leads', size('1000000')]],
   ['load', 'bench/load.ts', ['--leads', size('100000')]],
   ['operations (browsers, revalidation, a sync under load)', 'bench/ops-bench.ts', ['--leads', size('1000000')]],
+  ['startup (live requests and /health while the memory store loads)', 'bench/startup-bench.ts', ['--leads', size('1000000')]],
   ['the leads behind a number (pages, CSV export)', 'bench/lead-list-bench.ts', ['--leads', size('1000000')]],
   ['stage history (sync with visits, GET …/stages per filter)', 'bench/stage-history-bench.ts', ['--leads', size('1000000')]],
   ['CSV formatting in-process (memory engine, before/after)', 'bench/lead-csv-format.ts', ['--leads', size('1000000')]],

@@ -3,10 +3,13 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { ROOT } from '../bench-database.js';
 
-/** A real `crm-analytics serve` process of this checkout on 127.0.0.1:`port`, resolved once it listens. */
-export async function startBenchServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const server = spawn(process.execPath, [`${ROOT}bin/crm-analytics.js`, 'serve'], {
-    cwd: ROOT,
+/**
+ * A real `crm-analytics serve` process of this checkout (or of the built checkout at `root`) on
+ * 127.0.0.1:`port`, resolved once it listens.
+ */
+export async function startBenchServer(env: Record<string, string>, port: number, root: string = ROOT): Promise<ChildProcess> {
+  const server = spawn(process.execPath, [`${root}bin/crm-analytics.js`, 'serve'], {
+    cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

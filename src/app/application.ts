@@ -79,7 +79,9 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     overrides.database ?? openDatabase(config.database.location, { poolSize: config.database.poolSize });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? Date.now;
-  const sqlEngine = createSqlAnalyticsEngine(database.db, syncLog);
+  // The SQL engines read through `longReads`: on SQLite a worker thread's connection, so an
+  // answer over the whole table (seconds at a million leads) never holds the event loop.
+  const sqlEngine = createSqlAnalyticsEngine(database.longReads, syncLog);
   const generations = createLatestGenerationReader(database);
   const syncStatus = createSyncStatusService(database, clock);
   const sync = new SyncService({
@@ -110,13 +112,13 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     logger,
     onSnapshotLookup: (result) => metrics.recordSnapshotLookup(result),
   });
-  const sqlTrends = createSqlTrendEngine(database.db, syncLog);
+  const sqlTrends = createSqlTrendEngine(database.longReads, syncLog);
   const trends = createTrendsService({
     engine: memoryEngine ? createMemoryTrendEngine(memoryEngine, sqlTrends) : sqlTrends,
     clock,
     timeZone: config.timezone,
   });
-  const sqlLeadList = createSqlLeadList(database.db, database.dialect.schema, syncLog);
+  const sqlLeadList = createSqlLeadList(database.longReads, database.dialect.schema, syncLog);
   const leadList = createLeadListService({
     engine: memoryEngine ? createMemoryLeadList(memoryEngine, sqlLeadList) : sqlLeadList,
     // Cursors are signed with a key derived from JWT_SECRET, which every API instance shares.
@@ -125,7 +127,7 @@ export function createApplication(config: AppConfig, overrides: ApplicationOverr
     timeZone: config.timezone,
   });
   const reference = createReferenceService(database.db, { timezone: config.timezone, staleAfterSeconds: config.sync.staleAfterSeconds });
-  const sqlStageHistory = createSqlStageHistoryEngine(database.db, database.dialect.statements, syncLog);
+  const sqlStageHistory = createSqlStageHistoryEngine(database.longReads, database.dialect.statements, syncLog);
   const stageHistory = createStageHistoryService({
     engine: memoryEngine ? createMemoryStageHistoryEngine(memoryEngine, sqlStageHistory) : sqlStageHistory,
     pipelineStages: () => reference.stageRows(),

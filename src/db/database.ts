@@ -13,6 +13,11 @@ export interface DatabaseHandle {
    * sync chunk's transaction: a connection of its own on SQLite, the pool elsewhere.
    */
   readonly shortReads: Kysely<Database>;
+  /**
+   * For long reads (the SQL engines over the whole table) that must not hold the event loop: a
+   * connection in a worker thread on SQLite (its driver is synchronous), the pool elsewhere.
+   */
+  readonly longReads: Kysely<Database>;
   /** Runs `work` on one consistent, read-only view of the database (see DialectSnapshots.withReadSnapshot). */
   readSnapshot<T>(work: (snapshot: ReadSnapshot) => Promise<T>): Promise<T>;
   /** Closes every pooled connection. Safe to call twice. */
@@ -21,16 +26,22 @@ export interface DatabaseHandle {
 
 export function openDatabase(location: DatabaseLocation, options: { poolSize: number }): DatabaseHandle {
   const dialect = dialectFor(location.dialect);
-  const connection = { url: location.url, poolSize: options.poolSize };
+  let closed = false;
+  const connection = { url: location.url, poolSize: options.poolSize, isClosed: () => closed };
   const db = dialect.connections.createKysely(connection);
   const shortReader = dialect.connections.createShortReader(connection);
+  const longReader = dialect.connections.createLongReader(connection);
   let closing: Promise<void> | undefined;
   return {
     db,
     dialect,
     shortReads: shortReader ?? db,
+    longReads: longReader ?? db,
     readSnapshot: (work) => dialect.snapshots.withReadSnapshot(db, connection, work),
-    close: () => (closing ??= Promise.all([db.destroy(), shortReader?.destroy()]).then(() => undefined)),
+    close: () => {
+      closed = true;
+      return (closing ??= Promise.all([db.destroy(), shortReader?.destroy(), longReader?.destroy()]).then(() => undefined));
+    },
   };
 }
 

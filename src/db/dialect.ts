@@ -60,6 +60,11 @@ export interface ConnectionOptions {
   readonly url: string;
   /** Most connections the pool opens (SQLite always uses one). */
   readonly poolSize: number;
+  /**
+   * Whether the database handle was closed. Kysely connects on first use, and a destroyed instance
+   * that never connected would connect afresh: a connection opened lazily asks this first.
+   */
+  readonly isClosed?: () => boolean;
 }
 
 export interface DialectConnections {
@@ -70,6 +75,12 @@ export interface DialectConnections {
    * readers never wait for the writer); null where the pool already has connections to spare.
    */
   createShortReader(options: ConnectionOptions): Kysely<Database> | null;
+  /**
+   * A Kysely instance for long reads (the SQL engines' aggregates over the whole table: seconds at
+   * a million leads) that must not hold the event loop: on SQLite, whose driver runs a statement
+   * synchronously, a connection in a worker thread; null where the driver is asynchronous anyway.
+   */
+  createLongReader(options: ConnectionOptions): Kysely<Database> | null;
   /**
    * Runs a bulk load (the demo seed) with durability relaxed where the dialect allows it: a crash
    * mid-load loses the load, which is then simply run again.

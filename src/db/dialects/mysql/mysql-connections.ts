@@ -27,5 +27,7 @@ export const mysqlConnections: DialectConnections = {
   },
   // The pool has other connections than the one a sync pins.
   createShortReader: () => null,
+  // mysql2 reads asynchronously: a long read holds a connection, never the event loop.
+  createLongReader: () => null,
   withBulkLoad: (_db, load) => load(),
 };

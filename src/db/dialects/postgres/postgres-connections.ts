@@ -55,5 +55,7 @@ export const postgresConnections: DialectConnections = {
   },
   // The pool has other connections than the one a sync pins.
   createShortReader: () => null,
+  // pg reads asynchronously: a long read holds a connection, never the event loop.
+  createLongReader: () => null,
   withBulkLoad: (_db, load) => load(),
 };

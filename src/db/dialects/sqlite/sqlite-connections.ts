@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, sql, type Driver, type SqliteDialectConfig } fro
 import type { ConnectionOptions, DialectConnections } from '../../dialect.js';
 import type { Database } from '../../schema.js';
 import { startWalCheckpointer } from './sqlite-checkpointer.js';
+import { createWorkerKysely } from './sqlite-worker-connection.js';
 
 /**
  * Page cache per connection, in KiB. SQLite's default (2 MiB) makes nearly every index page of a
@@ -103,10 +104,17 @@ export const sqliteConnections: DialectConnections = {
     return db;
   },
 
-  createShortReader({ url }: ConnectionOptions) {
+  createLongReader({ url, isClosed }: ConnectionOptions) {
     // An in-memory database exists only on the pool's own connection.
     if (url === ':memory:') return null;
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: () => Promise.resolve(openSqliteFile(url)) }) });
+    return createWorkerKysely(url, PAGE_CACHE_KIB, isClosed);
+  },
+
+  createShortReader({ url, isClosed }: ConnectionOptions) {
+    // An in-memory database exists only on the pool's own connection.
+    if (url === ':memory:') return null;
+    const database = () => (isClosed?.() ? Promise.reject(new Error('the database is closed')) : Promise.resolve(openSqliteFile(url)));
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   },
 
   async withBulkLoad(db, load) {

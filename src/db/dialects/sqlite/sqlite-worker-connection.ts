@@ -95,12 +95,16 @@ class SqliteWorkerDriver implements Driver {
   #release: () => void = () => undefined;
   #connection: DatabaseConnection | null = null;
 
-  constructor(path: string, pageCacheKib: number) {
+  readonly #isClosed: () => boolean;
+
+  constructor(path: string, pageCacheKib: number, isClosed: () => boolean) {
     this.#path = path;
     this.#pageCacheKib = pageCacheKib;
+    this.#isClosed = isClosed;
   }
 
   init(): Promise<void> {
+    if (this.#isClosed()) return Promise.reject(new Error('the database is closed'));
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: this.#path, driver, pageCacheKib: this.#pageCacheKib } });
     worker.unref();
@@ -186,12 +190,14 @@ class SqliteWorkerDriver implements Driver {
 
 /**
  * A Kysely instance whose one SQLite connection lives in a worker thread (SqliteWorkerDriver):
- * for long writes (the sync) that must not hold the event loop. Destroy it when done.
+ * for long statements (the sync's writes, the SQL engines' reads) that must not hold the event
+ * loop. Destroy it when done; `isClosed` says when it must not start its thread any more (the
+ * database handle it serves was closed before it was ever used).
  */
-export function createWorkerKysely(path: string, pageCacheKib: number): Kysely<Database> {
+export function createWorkerKysely(path: string, pageCacheKib: number, isClosed: () => boolean = () => false): Kysely<Database> {
   const dialect: Dialect = {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new SqliteWorkerDriver(path, pageCacheKib),
+    createDriver: () => new SqliteWorkerDriver(path, pageCacheKib, isClosed),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
