@@ -14,9 +14,9 @@ import type {
 import { ACTIVE_LEADS_LIMIT } from '../../domain/analytics-payload.js';
 import type { AnalyticsPlan, LeadFilter } from '../../domain/analytics-plan.js';
 import { assembleAnalyticsPayload } from '../../domain/analytics-assembly.js';
-import type { DataGeneration } from '../../domain/data-generation.js';
 import type { AnalyticsEngine, SyncLogReads } from '../analytics-engine.js';
 import { leadFilterCondition } from './lead-filter-sql.js';
+import { readWithGeneration } from './read-with-generation.js';
 
 /**
  * Σ account_value in whole cents: `round(account_value * 100)` is exact on MySQL's and
@@ -36,25 +36,19 @@ export function createSqlAnalyticsEngine(db: Kysely<Database>, syncLog: Pick<Syn
   return {
     async compute(plan, now) {
       // The generation is read in the same transaction as the figures, whatever the caller knows.
-      const { aggregates, generation } = await db
-        .transaction()
-        .setIsolationLevel('repeatable read')
-        .setAccessMode('read only')
-        .execute((trx) => readAggregates(trx, plan, syncLog));
+      const { aggregates, generation } = await readWithGeneration(db, syncLog, async (trx, latest) => ({
+        aggregates: await readAggregates(trx, plan),
+        generation: latest,
+      }));
       return { body: assembleAnalyticsPayload(aggregates, now), generation };
     },
   };
 }
 
-async function readAggregates(
-  db: Kysely<Database>,
-  plan: AnalyticsPlan,
-  syncLog: Pick<SyncLogReads, 'latestGeneration'>,
-): Promise<{ aggregates: AnalyticsAggregates; generation: DataGeneration | null }> {
-  const generation = await syncLog.latestGeneration(db);
+async function readAggregates(db: Kysely<Database>, plan: AnalyticsPlan): Promise<AnalyticsAggregates> {
   const current = await stageGroups(db, plan.current);
   const previous = plan.previous === null ? null : await stageGroups(db, plan.previous);
-  const aggregates: AnalyticsAggregates = {
+  return {
     current,
     previous,
     salesmen: await salesmanGroups(db, plan.current),
@@ -64,7 +58,6 @@ async function readAggregates(
     executives: await executives(db, plan.executives),
     activeLeads: await activeLeads(db, plan.open),
   };
-  return { aggregates, generation };
 }
 
 function leads(db: Kysely<Database>, filter: LeadFilter) {

@@ -15,6 +15,7 @@ import {
 import type { SyncLogReads } from '../analytics-engine.js';
 import type { LeadListEngine, LeadListExport, LeadListPage, LeadListPageRequest } from '../lead-list-engine.js';
 import { leadFilterCondition, virtualStageSql } from './lead-filter-sql.js';
+import { readWithGeneration } from './read-with-generation.js';
 
 type LeadsExpressions = ExpressionBuilder<Database, 'crm_analytics_leads'>;
 
@@ -148,23 +149,18 @@ export function createSqlLeadList(db: Kysely<Database>, schema: DialectSchema, s
   return {
     async page(request: LeadListPageRequest, now: number): Promise<LeadListPage> {
       const { filter, sort, limit } = request;
-      return db
-        .transaction()
-        .setIsolationLevel('repeatable read')
-        .setAccessMode('read only')
-        .execute(async (trx) => {
-          const generation = await syncLog.latestGeneration(trx);
-          const count = await total(trx, filter);
-          const selected = (await rowsQuery(trx, filter, sort, request.after, limit + 1).execute()).map((row) => rowOf(row, now));
-          const page = selected.slice(0, limit);
-          const last = page.at(-1);
-          return {
-            total: count,
-            rows: page.map((entry) => entry.row),
-            next: selected.length > limit && last !== undefined ? { ...last.position, value: sort === '-value_usd' ? last.position.value : null } : null,
-            generation,
-          };
-        });
+      return readWithGeneration(db, syncLog, async (trx, generation) => {
+        const count = await total(trx, filter);
+        const selected = (await rowsQuery(trx, filter, sort, request.after, limit + 1).execute()).map((row) => rowOf(row, now));
+        const page = selected.slice(0, limit);
+        const last = page.at(-1);
+        return {
+          total: count,
+          rows: page.map((entry) => entry.row),
+          next: selected.length > limit && last !== undefined ? { ...last.position, value: sort === '-value_usd' ? last.position.value : null } : null,
+          generation,
+        };
+      });
     },
 
     async exportRows(filter: LeadListFilter, sort: LeadListSort, now: number): Promise<LeadListExport> {

@@ -8,6 +8,7 @@ import { MEDIAN, P90, type PipelineStage, type StageFigures, type StageTransitio
 import type { SyncLogReads } from '../analytics-engine.js';
 import type { StageHistoryEngine } from '../stage-history-engine.js';
 import { leadFilterCondition } from './lead-filter-sql.js';
+import { readWithGeneration } from './read-with-generation.js';
 
 type Db = Kysely<Database>;
 
@@ -28,16 +29,11 @@ export function createSqlStageHistoryEngine(
 ): StageHistoryEngine {
   return {
     async stageHistory(filter, stages, now) {
-      return db
-        .transaction()
-        .setIsolationLevel('repeatable read')
-        .setAccessMode('read only')
-        .execute(async (trx) => {
-          const generation = await syncLog.latestGeneration(trx);
-          const queries = new StageHistoryQueries(trx, statements, filter, stages, now);
-          const aggregates = { stages: await queries.figures(), transitions: await queries.transitions() };
-          return { aggregates, generation };
-        });
+      return readWithGeneration(db, syncLog, async (trx, generation) => {
+        const queries = new StageHistoryQueries(trx, statements, filter, stages, now);
+        const aggregates = { stages: await queries.figures(), transitions: await queries.transitions() };
+        return { aggregates, generation };
+      });
     },
   };
 }

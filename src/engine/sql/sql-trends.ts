@@ -9,6 +9,7 @@ import { outcomeBucketOf, virtualStageOf } from '../../domain/virtual-stage.js';
 import type { SyncLogReads } from '../analytics-engine.js';
 import type { TrendEngine } from '../trend-engine.js';
 import { leadFilterCondition } from './lead-filter-sql.js';
+import { readWithGeneration } from './read-with-generation.js';
 
 /**
  * Trends (SPEC §11) over `crm_analytics_leads` in SQL that runs unchanged on SQLite,
@@ -23,20 +24,15 @@ import { leadFilterCondition } from './lead-filter-sql.js';
 export function createSqlTrendEngine(db: Kysely<Database>, syncLog: Pick<SyncLogReads, 'latestGeneration'>): TrendEngine {
   return {
     async trends(plan) {
-      return db
-        .transaction()
-        .setIsolationLevel('repeatable read')
-        .setAccessMode('read only')
-        .execute(async (trx) => {
-          const generation = await syncLog.latestGeneration(trx);
-          const earliest = plan.range === null ? await earliestCreatedAt(trx, plan.others) : null;
-          const buckets = bucketsOfPlan(plan, earliest);
-          const aggregates: TrendAggregates =
-            buckets === null
-              ? { buckets, created: [], won: [] }
-              : { buckets, created: await createdGroups(trx, plan.others, buckets), won: await wonGroups(trx, plan.others, buckets) };
-          return { aggregates, generation };
-        });
+      return readWithGeneration(db, syncLog, async (trx, generation) => {
+        const earliest = plan.range === null ? await earliestCreatedAt(trx, plan.others) : null;
+        const buckets = bucketsOfPlan(plan, earliest);
+        const aggregates: TrendAggregates =
+          buckets === null
+            ? { buckets, created: [], won: [] }
+            : { buckets, created: await createdGroups(trx, plan.others, buckets), won: await wonGroups(trx, plan.others, buckets) };
+        return { aggregates, generation };
+      });
     },
   };
 }
