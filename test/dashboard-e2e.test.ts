@@ -5,18 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAdminToken } from '../src/auth/tokens.js';
 import type { AnalyticsPayload } from '../src/domain/analytics-payload.js';
 import { presetRange, todayInZone, type SnapshotPresetKey } from '../src/domain/presets.js';
-import {
-  ARTIFACTS_DIRECTORY,
-  chromiumAvailable,
-  ensureDashboardBuild,
-  launchBrowser,
-  skipNotice,
-  startServer,
-  type BrowserSession,
-  type RunningServer,
-} from './support/dashboard-browser.js';
-import { runCli } from './support/run-cli.js';
-import { createTestApplication, TEST_CRON_JWT_SECRET, TEST_JWT_SECRET, testDialects, type TestApplication } from './support/test-application.js';
+import { ARTIFACTS_DIRECTORY, chromiumAvailable, runCliSteps, skipNotice, startDashboardUnderTest, type DashboardUnderTest } from './support/dashboard-browser.js';
+import { TEST_JWT_SECRET } from './support/test-application.js';
 
 /**
  * End to end: a demo CRM seeded, synced and snapshotted through the command line, the real server
@@ -30,46 +20,23 @@ const LEADS = 3000;
 skipNotice('the dashboard end-to-end test');
 
 describe.skipIf(!chromiumAvailable())('dashboard end to end on seeded data', () => {
-  let app: TestApplication;
-  let running: RunningServer;
-  let browser: BrowserSession;
+  let dashboard: DashboardUnderTest;
   const token = issueAdminToken(TEST_JWT_SECRET, { sub: 'e2e' });
   const today = () => todayInZone(Date.now(), TIMEZONE);
 
   beforeAll(async () => {
-    const built = await ensureDashboardBuild();
-    const target = testDialects().find((entry) => entry.dialect === 'sqlite') ?? testDialects()[0]!;
-    app = await createTestApplication(target, { env: { CRM_TIMEZONE: TIMEZONE } });
-    const env = {
-      DATABASE_URL: app.scratch.databaseUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      CRON_JWT_SECRET: TEST_CRON_JWT_SECRET,
-      CRM_TIMEZONE: TIMEZONE,
-    };
-    for (const args of [['seed', '--leads', String(LEADS), '--seed', '7'], ['sync'], ['snapshots', 'rebuild']]) {
-      const result = await runCli(args, { env });
-      if (result.code !== 0) throw new Error(`crm-analytics ${args.join(' ')} failed: ${result.stderr}`);
-    }
-    running = await startServer(app, built);
-    browser = await launchBrowser();
+    dashboard = await startDashboardUnderTest({
+      env: { CRM_TIMEZONE: TIMEZONE },
+      prepare: (app) => runCliSteps(app, [['seed', '--leads', String(LEADS), '--seed', '7'], ['sync'], ['snapshots', 'rebuild']], { CRM_TIMEZONE: TIMEZONE }),
+    });
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await app?.dispose();
-  });
+  afterAll(() => dashboard?.close());
 
   async function apiPayload(query: string, bearer = token): Promise<{ status: number; body: AnalyticsPayload & { message?: string } }> {
-    const response = await fetch(`${running.baseUrl}/prospects/client-analytics${query ? `?${query}` : ''}`, {
+    const response = await fetch(`${dashboard.baseUrl}/prospects/client-analytics${query ? `?${query}` : ''}`, {
       headers: { authorization: `Bearer ${bearer}` },
     });
     return { status: response.status, body: (await response.json()) as AnalyticsPayload & { message?: string } };
-  }
-
-  async function openPage(path: string): Promise<Page> {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
-    return page.goto(`${running.baseUrl}${path}`).then(() => page);
   }
 
   /** Waits until the dashboard shows the answer to an API query containing `queryPart`. */
@@ -169,7 +136,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end on seeded data', () 
   };
 
   it('shows the API payload of the default preset, served from its snapshot, at 1280 px and 390 px', async () => {
-    const page = await openPage(`/#token=${token}`);
+    const page = await dashboard.openPage(`/#token=${token}`);
     await ready(page);
     expect(await shownQuery(page)).toBe(presetQuery('last30'));
     const { status, body } = await apiPayload(presetQuery('last30'));
@@ -190,7 +157,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end on seeded data', () 
   });
 
   it('changes the preset: the URL, the request and every figure follow', async () => {
-    const page = await openPage(`/#token=${token}`);
+    const page = await dashboard.openPage(`/#token=${token}`);
     await ready(page);
     const before = await screenFigures(page);
     await page.click('button[data-period="6m"]');
@@ -210,7 +177,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end on seeded data', () 
   });
 
   it('drills down by clicking the funnel: stage in the URL, live figures for that stage', async () => {
-    const page = await openPage(`/?preset=6m#token=${token}`);
+    const page = await dashboard.openPage(`/?preset=6m#token=${token}`);
     await ready(page, presetQuery('6m'));
     const total = (await screenFigures(page)).kpis.total_leads;
     const stage = await page.locator('[data-panel="funnel"] button[data-stage]').first().getAttribute('data-stage');
@@ -239,30 +206,30 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end on seeded data', () 
   });
 
   it('asks for a token on a 401 and loads once given a valid one', async () => {
-    const page = await openPage('/#token=not-a-jwt');
+    const page = await dashboard.openPage('/#token=not-a-jwt');
     await page.waitForSelector('main[data-state="unauthorized"]');
-    expect(page.url()).toBe(`${running.baseUrl}/`); // the bad token left the address bar too
+    expect(page.url()).toBe(`${dashboard.baseUrl}/`); // the bad token left the address bar too
     await page.fill('#token-input', token);
     await page.press('#token-input', 'Enter');
     await ready(page);
     expect((await screenFigures(page)).kpis.total_leads).toBe((await apiPayload(presetQuery('last30'))).body.kpis.total_leads.current);
 
     const expired = issueAdminToken(TEST_JWT_SECRET, { ttlSeconds: 60, now: Date.now() - 3_600_000 });
-    const second = await openPage(`/#token=${expired}`);
+    const second = await dashboard.openPage(`/#token=${expired}`);
     await second.waitForSelector('main[data-state="unauthorized"]');
     await page.close();
     await second.close();
   });
 
   it('says so on a 403: a valid token without crm-menu', async () => {
-    const page = await openPage(`/#token=${issueAdminToken(TEST_JWT_SECRET, { permissions: ['reports'] })}`);
+    const page = await dashboard.openPage(`/#token=${issueAdminToken(TEST_JWT_SECRET, { permissions: ['reports'] })}`);
     await page.waitForSelector('[data-state="forbidden"]');
     expect(await page.locator('[data-state="forbidden"]').innerText()).toContain('crm-menu');
     await page.close();
   });
 
   it('shows the 422 message, naming the parameter, for a bad link and for a reversed custom range', async () => {
-    const page = await openPage(`/?startDate=2026-02-30&endDate=2026-03-01#token=${token}`);
+    const page = await dashboard.openPage(`/?startDate=2026-02-30&endDate=2026-03-01#token=${token}`);
     await page.waitForSelector('[data-state="invalid-parameter"]');
     const direct = await apiPayload('startDate=2026-02-30&endDate=2026-03-01');
     expect(direct.status).toBe(422);

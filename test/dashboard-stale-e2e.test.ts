@@ -3,19 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAdminToken } from '../src/auth/tokens.js';
 import { formatDbDateTime } from '../src/db/datetime.js';
-import {
-  ARTIFACTS_DIRECTORY,
-  chromiumAvailable,
-  ensureDashboardBuild,
-  launchBrowser,
-  skipNotice,
-  startServer,
-  type BrowserSession,
-  type RunningServer,
-} from './support/dashboard-browser.js';
+import { ARTIFACTS_DIRECTORY, chromiumAvailable, skipNotice, startDashboardUnderTest, type DashboardUnderTest } from './support/dashboard-browser.js';
 import { handMadeCrm } from './support/hand-made-crm.js';
 import { MirroredCrm } from './support/mirrored-crm.js';
-import { createTestApplication, TEST_JWT_SECRET, testDialects, type TestApplication } from './support/test-application.js';
+import { TEST_JWT_SECRET } from './support/test-application.js';
 
 /**
  * A real server whose latest successful sync started three days ago (SYNC_STALE_AFTER_SECONDS is
@@ -27,42 +18,35 @@ const DAY_MS = 86_400_000;
 skipNotice('the stale-data dashboard test');
 
 describe.skipIf(!chromiumAvailable())('the dashboard on stale data', () => {
-  let app: TestApplication;
-  let running: RunningServer;
-  let browser: BrowserSession;
+  let dashboard: DashboardUnderTest;
   const token = issueAdminToken(TEST_JWT_SECRET, { sub: 'stale-e2e' });
 
   beforeAll(async () => {
-    const built = await ensureDashboardBuild();
-    const target = testDialects().find((entry) => entry.dialect === 'sqlite') ?? testDialects()[0]!;
-    app = await createTestApplication(target);
-    const crm = new MirroredCrm(app.database);
-    await crm.reset();
-    await crm.load(handMadeCrm());
-    await app.sync.run();
-    // The run as if it had happened three days ago, and no snapshot of it: the payload is computed
-    // live from the log as it now reads.
-    const startedAt = Date.now() - 3 * DAY_MS;
-    await app.database.db
-      .updateTable('crm_analytics_sync_log')
-      .set({
-        started_at: formatDbDateTime(startedAt),
-        finished_at: formatDbDateTime(startedAt + 5_000),
-        watermark: formatDbDateTime(startedAt - app.config.sync.lookbackSeconds * 1000),
-      })
-      .execute();
-    await app.database.db.deleteFrom('crm_analytics_snapshots').execute();
-    running = await startServer(app, built);
-    browser = await launchBrowser();
+    dashboard = await startDashboardUnderTest({
+      prepare: async (app) => {
+        const crm = new MirroredCrm(app.database);
+        await crm.reset();
+        await crm.load(handMadeCrm());
+        await app.sync.run();
+        // The run as if it had happened three days ago, and no snapshot of it: the payload is computed
+        // live from the log as it now reads.
+        const startedAt = Date.now() - 3 * DAY_MS;
+        await app.database.db
+          .updateTable('crm_analytics_sync_log')
+          .set({
+            started_at: formatDbDateTime(startedAt),
+            finished_at: formatDbDateTime(startedAt + 5_000),
+            watermark: formatDbDateTime(startedAt - app.config.sync.lookbackSeconds * 1000),
+          })
+          .execute();
+        await app.database.db.deleteFrom('crm_analytics_snapshots').execute();
+      },
+    });
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await app?.dispose();
-  });
+  afterAll(() => dashboard?.close());
 
   it('reports stale data on /health, still 200', async () => {
-    const response = await fetch(`${running.baseUrl}/health`);
+    const response = await fetch(`${dashboard.baseUrl}/health`);
     expect(response.status).toBe(200);
     const health = (await response.json()) as { stale: boolean; data_age_seconds: number };
     expect(health.stale).toBe(true);
@@ -70,9 +54,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard on stale data', () => {
   });
 
   it('warns on the dashboard with the age of the data and since when the sync has not succeeded', async () => {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${running.baseUrl}/#token=${token}`);
+    const page = await dashboard.openPage(`/#token=${token}`);
     await page.waitForSelector('main[data-state="ready"]');
     const warning = page.locator('[data-role="staleness-warning"]');
     await warning.waitFor();
@@ -89,13 +71,11 @@ describe.skipIf(!chromiumAvailable())('the dashboard on stale data', () => {
 
   it('revalidates the payload it already has: the same view again is a 304 from the server', async () => {
     const revalidated = async () => {
-      const line = (await app.metrics.render()).split('\n').find((entry) => entry.startsWith('crm_analytics_http_requests_total{route="/prospects/client-analytics",status="304"}'));
+      const line = (await dashboard.app.metrics.render()).split('\n').find((entry) => entry.startsWith('crm_analytics_http_requests_total{route="/prospects/client-analytics",status="304"}'));
       return line === undefined ? 0 : Number(line.split(' ').at(-1));
     };
     const before = await revalidated();
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${running.baseUrl}/#token=${token}`);
+    const page = await dashboard.openPage(`/#token=${token}`);
     await page.waitForSelector('main[data-state="ready"]');
     await page.reload();
     await page.waitForSelector('main[data-state="ready"]');

@@ -5,9 +5,8 @@ import { issueAdminToken } from '../src/auth/tokens.js';
 import type { AnalyticsPayload } from '../src/domain/analytics-payload.js';
 import { presetRange, todayInZone } from '../src/domain/presets.js';
 import type { TrendPoint, TrendsPayload } from '../src/domain/trends.js';
-import { chromiumAvailable, ensureDashboardBuild, launchBrowser, skipNotice, startServer, type BrowserSession, type RunningServer } from './support/dashboard-browser.js';
-import { runCli } from './support/run-cli.js';
-import { createTestApplication, TEST_CRON_JWT_SECRET, TEST_JWT_SECRET, testDialects, type TestApplication } from './support/test-application.js';
+import { chromiumAvailable, runCliSteps, skipNotice, startDashboardUnderTest, type DashboardUnderTest } from './support/dashboard-browser.js';
+import { TEST_JWT_SECRET } from './support/test-application.js';
 
 /**
  * The trend panel end to end (SPEC §11): a demo CRM seeded and synced through the command line, the
@@ -20,40 +19,21 @@ const LEADS = 3000;
 skipNotice('the trend panel end-to-end test');
 
 describe.skipIf(!chromiumAvailable())('dashboard trend panel end to end', () => {
-  let app: TestApplication;
-  let running: RunningServer;
-  let browser: BrowserSession;
+  let dashboard: DashboardUnderTest;
   const token = issueAdminToken(TEST_JWT_SECRET, { sub: 'e2e-trends' });
 
   beforeAll(async () => {
-    const built = await ensureDashboardBuild();
-    const target = testDialects().find((entry) => entry.dialect === 'sqlite') ?? testDialects()[0]!;
-    app = await createTestApplication(target, { env: { CRM_TIMEZONE: TIMEZONE } });
-    const env = { DATABASE_URL: app.scratch.databaseUrl, JWT_SECRET: TEST_JWT_SECRET, CRON_JWT_SECRET: TEST_CRON_JWT_SECRET, CRM_TIMEZONE: TIMEZONE };
-    for (const args of [['seed', '--leads', String(LEADS), '--seed', '11'], ['sync']]) {
-      const result = await runCli(args, { env });
-      if (result.code !== 0) throw new Error(`crm-analytics ${args.join(' ')} failed: ${result.stderr}`);
-    }
-    running = await startServer(app, built);
-    browser = await launchBrowser();
+    dashboard = await startDashboardUnderTest({
+      env: { CRM_TIMEZONE: TIMEZONE },
+      prepare: (app) => runCliSteps(app, [['seed', '--leads', String(LEADS), '--seed', '11'], ['sync']], { CRM_TIMEZONE: TIMEZONE }),
+    });
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await app?.dispose();
-  });
+  afterAll(() => dashboard?.close());
 
   async function api<T>(path: string, query: string): Promise<T> {
-    const response = await fetch(`${running.baseUrl}${path}?${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${dashboard.baseUrl}${path}?${query}`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     return (await response.json()) as T;
-  }
-
-  async function openPage(path: string): Promise<Page> {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${running.baseUrl}${path}`);
-    return page;
   }
 
   const ready = (page: Page, queryPart: string) => page.waitForSelector(`main[data-state="ready"][data-query*="${queryPart}"]`);
@@ -96,7 +76,7 @@ describe.skipIf(!chromiumAvailable())('dashboard trend panel end to end', () => 
 
   it('draws the API series; a click on a bucket narrows the URL and every KPI to its dates', async () => {
     const range = presetRange('6m', todayInZone(Date.now(), TIMEZONE));
-    const page = await openPage(`/?preset=6m#token=${token}`);
+    const page = await dashboard.openPage(`/?preset=6m#token=${token}`);
     await ready(page, `startDate=${range.startDate}&endDate=${range.endDate}`);
     // Six months open by week.
     const weekly = await expectPanelMatchesApi(page, 'week');
@@ -141,7 +121,7 @@ describe.skipIf(!chromiumAvailable())('dashboard trend panel end to end', () => 
   });
 
   it('switches the interval: in the URL, the series follows, a reload keeps it', async () => {
-    const page = await openPage(`/?preset=6m#token=${token}`);
+    const page = await dashboard.openPage(`/?preset=6m#token=${token}`);
     await ready(page, 'startDate=');
     await page.click('[data-panel="trend"] button[data-interval="month"]');
     await expectPanelMatchesApi(page, 'month');
@@ -163,7 +143,7 @@ describe.skipIf(!chromiumAvailable())('dashboard trend panel end to end', () => 
   });
 
   it('fits a 390 px screen', async () => {
-    const page = await openPage(`/?preset=6m#token=${token}`);
+    const page = await dashboard.openPage(`/?preset=6m#token=${token}`);
     await ready(page, 'startDate=');
     await expectPanelMatchesApi(page, 'week');
     await page.setViewportSize({ width: 390, height: 844 });

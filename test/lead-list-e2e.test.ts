@@ -1,13 +1,11 @@
 /// <reference lib="dom" />
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAdminToken } from '../src/auth/tokens.js';
 import type { AnalyticsPayload } from '../src/domain/analytics-payload.js';
 import type { LeadListRow } from '../src/domain/lead-list.js';
-import { chromiumAvailable, ensureDashboardBuild, launchBrowser, skipNotice, startServer, type BrowserSession, type RunningServer } from './support/dashboard-browser.js';
-import { runCli } from './support/run-cli.js';
-import { createTestApplication, TEST_CRON_JWT_SECRET, TEST_JWT_SECRET, testDialects, type TestApplication } from './support/test-application.js';
+import { chromiumAvailable, runCliSteps, skipNotice, startDashboardUnderTest, type DashboardUnderTest } from './support/dashboard-browser.js';
+import { TEST_JWT_SECRET } from './support/test-application.js';
 
 /**
  * The leads behind a number, in Chromium: a demo CRM seeded and synced through the command line,
@@ -20,48 +18,29 @@ const LEADS = 1500;
 skipNotice('the lead list end-to-end test');
 
 describe.skipIf(!chromiumAvailable())('the lead list in the dashboard', () => {
-  let app: TestApplication;
-  let running: RunningServer;
-  let browser: BrowserSession;
+  let dashboard: DashboardUnderTest;
   const token = issueAdminToken(TEST_JWT_SECRET, { sub: 'e2e-leads' });
   const requestedUrls: string[] = [];
 
   beforeAll(async () => {
-    const built = await ensureDashboardBuild();
-    const target = testDialects().find((entry) => entry.dialect === 'sqlite') ?? testDialects()[0]!;
-    app = await createTestApplication(target);
-    const env = { DATABASE_URL: app.scratch.databaseUrl, JWT_SECRET: TEST_JWT_SECRET, CRON_JWT_SECRET: TEST_CRON_JWT_SECRET };
-    for (const args of [['seed', '--leads', String(LEADS), '--seed', '11'], ['sync']]) {
-      const result = await runCli(args, { env });
-      if (result.code !== 0) throw new Error(`crm-analytics ${args.join(' ')} failed: ${result.stderr}`);
-    }
-    running = await startServer(app, built, (server) => {
-      server.ext('onRequest', (request, h) => {
-        requestedUrls.push(request.url.href);
-        return h.continue;
-      });
+    dashboard = await startDashboardUnderTest({
+      prepare: (app) => runCliSteps(app, [['seed', '--leads', String(LEADS), '--seed', '11'], ['sync']]),
+      configure: (server) => {
+        server.ext('onRequest', (request, h) => {
+          requestedUrls.push(request.url.href);
+          return h.continue;
+        });
+      },
     });
-    browser = await launchBrowser();
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await app?.dispose();
-  });
+  afterAll(() => dashboard?.close());
 
   async function api(path: string): Promise<Response> {
-    return fetch(`${running.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  }
-
-  async function openPage(path: string): Promise<Page> {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${running.baseUrl}${path}`);
-    return page;
+    return fetch(`${dashboard.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   }
 
   it('opens the leads of a funnel bar: the count is the bar\'s number, the rows and the file are the API\'s', async () => {
-    const page = await openPage(`/?preset=all#token=${token}`);
+    const page = await dashboard.openPage(`/?preset=all#token=${token}`);
     await page.waitForSelector('main[data-state="ready"]');
     const query = (await page.getAttribute('main', 'data-query')) ?? '';
     const payload = (await (await api(`/prospects/client-analytics${query ? `?${query}` : ''}`)).json()) as AnalyticsPayload;
@@ -124,7 +103,7 @@ describe.skipIf(!chromiumAvailable())('the lead list in the dashboard', () => {
   });
 
   it('opens the lost leads from the KPI card and an outcome slice, each with its number', async () => {
-    const page = await openPage(`/?preset=all#token=${token}`);
+    const page = await dashboard.openPage(`/?preset=all#token=${token}`);
     await page.waitForSelector('main[data-state="ready"]');
     const lost = Number((await page.locator('[data-kpi="total_lost"] [data-role="value"]').innerText()).replace(/,/g, ''));
     await page.click('[data-kpi="total_lost"] [data-action="list"]');

@@ -3,10 +3,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAdminToken } from '../src/auth/tokens.js';
 import type { StageHistoryPayload } from '../src/domain/stage-history.js';
-import { chromiumAvailable, ensureDashboardBuild, launchBrowser, skipNotice, startServer, type BrowserSession, type RunningServer } from './support/dashboard-browser.js';
+import { chromiumAvailable, skipNotice, startDashboardUnderTest, type DashboardUnderTest } from './support/dashboard-browser.js';
 import { demoCrmModel } from './support/demo-crm-model.js';
 import { MirroredCrm } from './support/mirrored-crm.js';
-import { createTestApplication, TEST_JWT_SECRET, testDialects, type TestApplication } from './support/test-application.js';
+import { TEST_JWT_SECRET } from './support/test-application.js';
 
 /**
  * The stage history panel in headless Chromium against the real server: every number of its
@@ -17,28 +17,21 @@ import { createTestApplication, TEST_JWT_SECRET, testDialects, type TestApplicat
 skipNotice('the stage history end-to-end test');
 
 describe.skipIf(!chromiumAvailable())('stage history panel end to end', () => {
-  let app: TestApplication;
-  let running: RunningServer;
-  let browser: BrowserSession;
+  let dashboard: DashboardUnderTest;
   const token = issueAdminToken(TEST_JWT_SECRET, { sub: 'e2e' });
 
   beforeAll(async () => {
-    const built = await ensureDashboardBuild();
-    const target = testDialects().find((entry) => entry.dialect === 'sqlite') ?? testDialects()[0]!;
-    app = await createTestApplication(target);
-    await new MirroredCrm(app.database).load(demoCrmModel({ leads: 1500, seed: 21, now: Date.now(), batchSize: 1500 }));
-    expect((await app.sync.run()).skipped).toBe(false);
-    running = await startServer(app, built);
-    browser = await launchBrowser();
+    dashboard = await startDashboardUnderTest({
+      prepare: async (app) => {
+        await new MirroredCrm(app.database).load(demoCrmModel({ leads: 1500, seed: 21, now: Date.now(), batchSize: 1500 }));
+        expect((await app.sync.run()).skipped).toBe(false);
+      },
+    });
   }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await app?.dispose();
-  });
+  afterAll(() => dashboard?.close());
 
   async function api(query: string): Promise<StageHistoryPayload> {
-    const response = await fetch(`${running.baseUrl}/prospects/client-analytics/stages${query ? `?${query}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${dashboard.baseUrl}/prospects/client-analytics/stages${query ? `?${query}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     return (await response.json()) as StageHistoryPayload;
   }
@@ -81,9 +74,7 @@ describe.skipIf(!chromiumAvailable())('stage history panel end to end', () => {
   }
 
   it("shows the API's numbers, marks the slowest stage and draws the Sankey", async () => {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${running.baseUrl}/#token=${token}`);
+    const page = await dashboard.openPage(`/#token=${token}`);
     await page.waitForSelector('main[data-state="ready"]');
     const query = (await page.getAttribute('main', 'data-query')) ?? '';
     const payload = await api(query);
@@ -100,9 +91,7 @@ describe.skipIf(!chromiumAvailable())('stage history panel end to end', () => {
   });
 
   it('narrows the page to a stage when it is selected, and the panel follows', async () => {
-    const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${running.baseUrl}/#token=${token}`);
+    const page = await dashboard.openPage(`/#token=${token}`);
     await page.waitForSelector('main[data-state="ready"]');
     const stage = (await api((await page.getAttribute('main', 'data-query')) ?? '')).stages.find((entry) => entry.current > 0)!;
     await page.click(`[data-panel="stages"] tr[data-stage="${stage.stage_name}"] button`);

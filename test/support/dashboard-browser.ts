@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from '@hapi/hapi';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Application } from '../../src/app/application.js';
 import { createServer } from '../../src/http/server.js';
+import { runCli } from './run-cli.js';
+import { createTestApplication, TEST_CRON_JWT_SECRET, TEST_JWT_SECRET, testDialects, type TestApplication } from './test-application.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -155,4 +157,73 @@ export async function startServer(
     }
   }
   throw new Error(`no free port in ${first}-${last}`);
+}
+
+// ---- a whole dashboard under test -------------------------------------------------------------
+
+/**
+ * What every end-to-end test of the dashboard starts from: a test application on SQLite (or the
+ * first dialect configured), filled by `prepare`, the real server serving the production build of
+ * the dashboard, and headless Chromium in front.
+ */
+export interface DashboardUnderTest {
+  readonly app: TestApplication;
+  /** The server's address (`http://127.0.0.1:PORT`). */
+  readonly baseUrl: string;
+  /** A new page of the browser at `path` of the server, waiting 20 s at most for anything. */
+  openPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startDashboardUnderTest(options: {
+  /** The application's environment besides the test defaults (CRM_TIMEZONE …). */
+  readonly env?: Record<string, string>;
+  /** Fills the database before the server starts. */
+  readonly prepare: (app: TestApplication) => Promise<void>;
+  /** Adds to the server before it starts (an extension that records requests …). */
+  readonly configure?: (server: Server) => void | Promise<void>;
+}): Promise<DashboardUnderTest> {
+  const built = await ensureDashboardBuild();
+  const target = testDialects().find((entry) => entry.dialect === 'sqlite') ?? testDialects()[0]!;
+  const app = await createTestApplication(target, options.env ? { env: options.env } : {});
+  let running: RunningServer | undefined;
+  let browser: BrowserSession | undefined;
+  const close = async () => {
+    await browser?.close();
+    await running?.stop();
+    await app.dispose();
+  };
+  try {
+    await options.prepare(app);
+    running = await startServer(app, built, options.configure);
+    browser = await launchBrowser();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const { baseUrl } = running;
+  const { context } = browser;
+  return {
+    app,
+    baseUrl,
+    async openPage(path) {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto(`${baseUrl}${path}`);
+      return page;
+    },
+    close,
+  };
+}
+
+/**
+ * `crm-analytics <command>` for each of `commands` in turn, on the application's database with the
+ * test secrets and `env`; the first that fails throws with its stderr.
+ */
+export async function runCliSteps(app: TestApplication, commands: readonly (readonly string[])[], env: Record<string, string> = {}): Promise<void> {
+  const cliEnv = { DATABASE_URL: app.scratch.databaseUrl, JWT_SECRET: TEST_JWT_SECRET, CRON_JWT_SECRET: TEST_CRON_JWT_SECRET, ...env };
+  for (const args of commands) {
+    const result = await runCli(args, { env: cliEnv });
+    if (result.code !== 0) throw new Error(`crm-analytics ${args.join(' ')} failed: ${result.stderr}`);
+  }
 }
