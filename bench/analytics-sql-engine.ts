@@ -28,6 +28,7 @@ import { createServer } from '../src/http/server.js';
 import { createLogger } from '../src/logging/logger.js';
 import { syncLog } from '../src/sync/sync-log.js';
 import { rebuildCrmAnalyticsSnapshots } from '../src/analytics/rebuild-snapshots-job.js';
+import { BENCH_SECRETS } from './bench-database.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,7 +49,7 @@ const LEAD_COLUMNS = [
 const temporary = values['database-url'] ? null : mkdtempSync(join(tmpdir(), 'crm-analytics-bench-'));
 const databaseUrl = values['database-url'] ?? join(temporary ?? '', 'bench.sqlite');
 const app = createApplication(
-  loadConfig({ DATABASE_URL: databaseUrl, JWT_SECRET: 'bench-admin-secret-0123456789abcdef012345', CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef0123456', LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
+  loadConfig({ DATABASE_URL: databaseUrl, ...BENCH_SECRETS, LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
   { logger: createLogger('silent') },
 );
 

@@ -9,7 +9,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import type { Kysely } from 'kysely';
 import type { Application } from '../src/app/application.js';
+import type { Database } from '../src/db/schema.js';
 import { migrateToLatest } from '../src/db/migrations/migrate.js';
 import { isCrmEmpty } from '../src/demo/seed-demo-crm.js';
 
@@ -63,4 +65,22 @@ export async function seedBenchCrmOnce(
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     stdio: 'inherit',
   });
+}
+
+/** The secrets every benchmark's application and server share (they sign the benches' own tokens). */
+export const BENCH_SECRETS = {
+  JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
+  CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
+} as const;
+
+/** The id of the salesman, or locale, with the most leads: a filter over a large share of the table. */
+export async function busiestId(db: Kysely<Database>, column: 'salesman_id' | 'locale_id'): Promise<number> {
+  const row = await db
+    .selectFrom('crm_analytics_leads')
+    .select((eb) => [column, eb.fn.countAll().as('leads')])
+    .where(column, 'is not', null)
+    .groupBy(column)
+    .orderBy('leads', 'desc')
+    .executeTakeFirstOrThrow();
+  return Number(row[column]);
 }

@@ -30,7 +30,7 @@ import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createLogger } from '../src/logging/logger.js';
 import { startBenchServer } from './support/bench-server.js';
-import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, ROOT, benchDatabaseUrl, busiestId, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -123,8 +123,7 @@ async function http(base: string, path: string, authorization: string): Promise<
 for (const leads of sizes) {
   const env = {
     DATABASE_URL: await benchDatabaseUrl('engine', 'sqlite', leads),
-    JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
-    CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
+    ...BENCH_SECRETS,
     ANALYTICS_ENGINE: 'memory',
     LOG_LEVEL: 'warn',
   };
@@ -143,18 +142,12 @@ for (const leads of sizes) {
 
     const timeZone = app.config.timezone;
     const today = todayInZone(Date.now(), timeZone);
-    const salesman = await app.database.db
-      .selectFrom('crm_analytics_leads')
-      .select((eb) => ['salesman_id', eb.fn.countAll().as('leads')])
-      .where('salesman_id', 'is not', null)
-      .groupBy('salesman_id')
-      .orderBy('leads', 'desc')
-      .executeTakeFirstOrThrow();
+    const salesman = await busiestId(app.database.db, 'salesman_id');
     const cases: [string, AnalyticsQuery][] = [
       ['all time', {}],
       ['last30', { dateRange: presetRange('last30', today) }],
       ['6m', { dateRange: presetRange('6m', today) }],
-      ['salesman (all time)', { salesman: Number(salesman.salesman_id) }],
+      ['salesman (all time)', { salesman: salesman }],
       ['tier+stage (all time)', { tiers: [1, 2, 3], stage: 'negociacion' }],
       ['product (all time)', { product: 'packageContent.electronics' }],
     ];
@@ -179,7 +172,7 @@ for (const leads of sizes) {
       const sixMonths = presetRange('6m', today);
       const scenarios: [string, string][] = [
         ['snapshot hit (last30)', `/prospects/client-analytics?startDate=${last30.startDate}&endDate=${last30.endDate}`],
-        ['live filtered (6m+salesman)', `/prospects/client-analytics?${queryString({ dateRange: sixMonths, salesman: Number(salesman.salesman_id) })}`],
+        ['live filtered (6m+salesman)', `/prospects/client-analytics?${queryString({ dateRange: sixMonths, salesman: salesman })}`],
         ['live filtered (all time+tier+stage)', `/prospects/client-analytics?${queryString({ tiers: [1, 2, 3], stage: 'negociacion' })}`],
       ];
       say(`HTTP end to end, autocannon ${connections} connections × ${duration} s`);

@@ -23,7 +23,7 @@ import { csvByteBatches } from '../src/engine/memory/memory-lead-csv.js';
 import { createMemoryLeadList, sortByValueDescending, storeValues } from '../src/engine/memory/memory-lead-list.js';
 import { createLeadListService } from '../src/lead-list/lead-list-service.js';
 import { createLogger } from '../src/logging/logger.js';
-import { benchDatabaseUrl, ROOT } from './bench-database.js';
+import { BENCH_SECRETS, benchDatabaseUrl, ROOT } from './bench-database.js';
 import { csvTextBatches } from './lead-csv-string-baseline.js';
 
 const { values: args } = parseArgs({
@@ -40,8 +40,7 @@ const BATCH_ROWS = 1_000;
 
 const env = {
   DATABASE_URL: await benchDatabaseUrl('leads', 'sqlite', Number(args.leads)),
-  JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
-  CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
+  ...BENCH_SECRETS,
   ANALYTICS_ENGINE: 'memory',
   LOG_LEVEL: 'warn',
 };

@@ -38,7 +38,7 @@ import { valueUsdOf } from '../src/domain/lead-list.js';
 import { createLogger } from '../src/logging/logger.js';
 import { syncLog } from '../src/sync/sync-log.js';
 import { startBenchServer } from './support/bench-server.js';
-import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, ROOT, benchDatabaseUrl, busiestId, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -144,8 +144,7 @@ function download(url: string, authorization: string): Promise<{ firstByteMs: nu
 
 const env = {
   DATABASE_URL: await benchDatabaseUrl('leads', 'sqlite', leads),
-  JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
-  CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
+  ...BENCH_SECRETS,
   ANALYTICS_ENGINE: 'memory',
   LOG_LEVEL: 'warn',
 };
@@ -174,18 +173,12 @@ try {
 
   const timeZone = app.config.timezone;
   const today = todayInZone(Date.now(), timeZone);
-  const salesman = await app.database.db
-    .selectFrom('crm_analytics_leads')
-    .select((eb) => ['salesman_id', eb.fn.countAll().as('leads')])
-    .where('salesman_id', 'is not', null)
-    .groupBy('salesman_id')
-    .orderBy('leads', 'desc')
-    .executeTakeFirstOrThrow();
+  const salesman = await busiestId(app.database.db, 'salesman_id');
   const cases: [string, AnalyticsQuery, OutcomeBucket | null][] = [
     ['all time', {}, null],
     ['last30', { dateRange: presetRange('last30', today) }, null],
     ['6m', { dateRange: presetRange('6m', today) }, null],
-    ['salesman', { salesman: Number(salesman.salesman_id) }, null],
+    ['salesman', { salesman: salesman }, null],
     ['locale', { localeIds: [1] }, null],
     ['tier 3', { tiers: [3] }, null],
     ['stage negociacion', { stage: 'negociacion' }, null],

@@ -30,7 +30,7 @@ import { loadConfig } from '../src/config/config.js';
 import { databaseNow } from '../src/db/database-clock.js';
 import { presetRange, todayInZone } from '../src/domain/presets.js';
 import { createLogger } from '../src/logging/logger.js';
-import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,8 +55,7 @@ const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
 const env = {
   DATABASE_URL: await benchDatabaseUrl('load', dialect, leads),
-  JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
-  CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
+  ...BENCH_SECRETS,
   HOST: '127.0.0.1',
   PORT: String(port),
   LOG_LEVEL: 'info',

@@ -30,7 +30,7 @@ import { loadConfig } from '../src/config/config.js';
 import { databaseNow } from '../src/db/database-clock.js';
 import { presetRange, todayInZone } from '../src/domain/presets.js';
 import { createLogger } from '../src/logging/logger.js';
-import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,8 +56,7 @@ const BROWSER_ENCODINGS = 'gzip, deflate, br';
 
 const env = {
   DATABASE_URL: await benchDatabaseUrl('ops', 'sqlite', leads),
-  JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
-  CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
+  ...BENCH_SECRETS,
   HOST: '127.0.0.1',
   PORT: String(port),
   // A request line per request, as in production; BENCH_LOG_LEVEL=warn measures without them.

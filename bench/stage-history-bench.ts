@@ -27,7 +27,7 @@ import type { StageHistoryEngine } from '../src/engine/stage-history-engine.js';
 import { createLogger } from '../src/logging/logger.js';
 import type { SyncResult } from '../src/sync/sync-events.js';
 import { syncLog } from '../src/sync/sync-log.js';
-import { benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +45,7 @@ const sqlRuns = Number(args['sql-runs']);
 const DIRTY = 1000;
 
 const url = await benchDatabaseUrl('stages', dialect, leads);
-const env = { DATABASE_URL: url, JWT_SECRET: 'bench-admin-secret', CRON_JWT_SECRET: 'bench-cron-secret', LOG_LEVEL: 'warn' };
+const env = { DATABASE_URL: url, ...BENCH_SECRETS, LOG_LEVEL: 'warn' };
 const app = createApplication(loadConfig(env), { logger: createLogger('warn') });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

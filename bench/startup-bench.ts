@@ -19,7 +19,7 @@ import { issueAdminToken } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logging/logger.js';
 import { syncLog } from '../src/sync/sync-log.js';
-import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 import { startBenchServer } from './support/bench-server.js';
 
 const { values: args } = parseArgs({
@@ -38,8 +38,7 @@ const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
 const env = {
   DATABASE_URL: await benchDatabaseUrl('ops', 'sqlite', leads),
-  JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
-  CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
+  ...BENCH_SECRETS,
 };
 const app = createApplication(loadConfig(env), { logger: createLogger('warn') });
 await seedBenchCrmOnce(app, env, leads);

@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config/config.js';
 import { databaseNow } from '../src/db/database-clock.js';
 import { createLogger } from '../src/logging/logger.js';
 import type { SyncResult } from '../src/sync/sync-events.js';
-import { benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,8 +37,7 @@ const SEED_NOW = '2026-06-01T00:00:00Z';
 const url = await benchDatabaseUrl('sync', dialect, leads);
 const env = {
   DATABASE_URL: url,
-  JWT_SECRET: 'bench-admin-secret',
-  CRON_JWT_SECRET: 'bench-cron-secret',
+  ...BENCH_SECRETS,
   SYNC_ROLLING_SIZE: String(rolling),
   LOG_LEVEL: 'warn',
 };

@@ -31,7 +31,7 @@ import { createApplication } from '../src/app/application.js';
 import { loadConfig } from '../src/config/config.js';
 import { databaseNow } from '../src/db/database-clock.js';
 import { createLogger } from '../src/logging/logger.js';
-import { benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -119,8 +119,7 @@ new PerformanceObserver((list) => {
 const url = await benchDatabaseUrl('sync', 'sqlite', leads);
 const env = {
   DATABASE_URL: url,
-  JWT_SECRET: 'bench-admin-secret',
-  CRON_JWT_SECRET: 'bench-cron-secret',
+  ...BENCH_SECRETS,
   SYNC_ROLLING_SIZE: args.rolling,
   ...(args.batch ? { SYNC_BATCH_SIZE: args.batch } : {}),
   ANALYTICS_ENGINE: 'memory',

@@ -22,7 +22,7 @@ import { createMemoryTrendEngine } from '../src/engine/memory/memory-trends.js';
 import { createSqlTrendEngine } from '../src/engine/sql/sql-trends.js';
 import { createLogger } from '../src/logging/logger.js';
 import { syncLog } from '../src/sync/sync-log.js';
-import { ROOT, benchDatabaseUrl, seedBenchCrmOnce } from './bench-database.js';
+import { BENCH_SECRETS, ROOT, benchDatabaseUrl, busiestId, seedBenchCrmOnce } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,8 +67,7 @@ async function timings(service: TrendsService, query: TrendQuery, runs: number):
 
 const env = {
   DATABASE_URL: await benchDatabaseUrl('engine', 'sqlite', leads),
-  JWT_SECRET: 'bench-admin-secret-0123456789abcdef',
-  CRON_JWT_SECRET: 'bench-cron-secret-0123456789abcdef',
+  ...BENCH_SECRETS,
   ANALYTICS_ENGINE: 'memory',
   LOG_LEVEL: 'warn',
 };
@@ -93,20 +92,8 @@ try {
     memory: createTrendsService({ engine: createMemoryTrendEngine(memory, sqlTrends), clock, timeZone }),
   };
 
-  const top = async (column: 'salesman_id' | 'locale_id') =>
-    Number(
-      (
-        await app.database.db
-          .selectFrom('crm_analytics_leads')
-          .select((eb) => [column, eb.fn.countAll().as('leads')])
-          .where(column, 'is not', null)
-          .groupBy(column)
-          .orderBy('leads', 'desc')
-          .executeTakeFirstOrThrow()
-      )[column],
-    );
-  const salesman = await top('salesman_id');
-  const locale = await top('locale_id');
+  const salesman = await busiestId(app.database.db, 'salesman_id');
+  const locale = await busiestId(app.database.db, 'locale_id');
   const today = todayInZone(Date.now(), timeZone);
   const week = (query: Omit<TrendQuery, 'interval'>, interval: TrendInterval = 'week'): TrendQuery => ({ ...query, interval });
   const cases: [string, TrendQuery][] = [
