@@ -72,8 +72,9 @@ export function previousPeriodOf(range: DateRange): DateRange {
   return { startDate: addDays(range.startDate, -length), endDate: addDays(range.startDate, -1) };
 }
 
-export function planAnalytics(query: AnalyticsQuery, timeZone: string): AnalyticsPlan {
-  const others: LeadFilter = {
+/** Every filter of `query` but its date range: the payload's plan and the trends' plan read them alike. */
+export function filtersBesidesDates(query: AnalyticsQuery): LeadFilter {
+  return {
     ...NO_FILTER,
     localeIds: query.localeIds ?? null,
     salesmanId: query.salesman ?? null,
@@ -81,6 +82,10 @@ export function planAnalytics(query: AnalyticsQuery, timeZone: string): Analytic
     virtualStage: query.stage ?? null,
     product: query.product ?? null,
   };
+}
+
+export function planAnalytics(query: AnalyticsQuery, timeZone: string): AnalyticsPlan {
+  const others = filtersBesidesDates(query);
   const range = query.dateRange ? instantRangeOf(query.dateRange, timeZone) : null;
   const current: LeadFilter = { ...others, createdAt: range };
   return {

@@ -1,5 +1,5 @@
 import { percentageOf } from './analytics-assembly.js';
-import { NO_FILTER, type LeadFilter } from './analytics-plan.js';
+import { filtersBesidesDates, type LeadFilter } from './analytics-plan.js';
 import type { AnalyticsQuery, Parsed } from './analytics-query.js';
 import { calendarDateAt, type CalendarDate } from './calendar.js';
 import { usdOf } from './money.js';
@@ -36,14 +36,7 @@ export interface TrendPlan {
 
 export function planTrends(query: TrendQuery, timeZone: string, today: CalendarDate): TrendPlan {
   return {
-    others: {
-      ...NO_FILTER,
-      localeIds: query.localeIds ?? null,
-      salesmanId: query.salesman ?? null,
-      tiers: query.tiers ?? null,
-      virtualStage: query.stage ?? null,
-      product: query.product ?? null,
-    },
+    others: filtersBesidesDates(query),
     range: query.dateRange ?? null,
     interval: query.interval,
     timeZone,

@@ -1,4 +1,5 @@
 import { roundHalfAwayFromZero } from '../../src/domain/rounding.js';
+import type { TrendPoint } from '../../src/domain/trends.js';
 import type { LeadRow } from './analytics-fixtures.js';
 import type { ReferenceQuery } from './reference-analytics.js';
 
@@ -7,22 +8,10 @@ import type { ReferenceQuery } from './reference-analytics.js';
  * its instant in the zone (no code of the service's calendar), a lead belongs to the bucket whose
  * [start, end] holds that date, and each figure is a plain filter-and-count. The buckets' dates are
  * taken from the answer under test (their calendar rules are checked on their own); everything
- * inside them is recomputed here.
+ * inside them is recomputed here. A bucket has the service's own type (its fields are the
+ * contract's; only the figures are the reference's own).
  */
-export interface ReferenceTrendPoint {
-  readonly start: string;
-  readonly end: string;
-  readonly total_leads: number;
-  readonly won: number;
-  readonly lost: number;
-  readonly in_recharge: number;
-  readonly remaining: number;
-  readonly advancement_rate: number;
-  readonly total_shipments: number;
-  readonly value_usd: number;
-  readonly closed_won: number;
-  readonly avg_closing_days: number | null;
-}
+export type ReferenceTrendPoint = TrendPoint;
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
