@@ -5,15 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAdminToken } from '../src/auth/tokens.js';
 import { LEAD_LIST_FIELDS, type LeadListRow } from '../src/domain/lead-list.js';
 import type { LeadListEngine } from '../src/engine/lead-list-engine.js';
-import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
 import { createMemoryLeadList } from '../src/engine/memory/memory-lead-list.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createServer } from '../src/http/server.js';
-import { createLogger } from '../src/logging/logger.js';
-import { createLatestGenerationReader } from '../src/sync/latest-generation-reader.js';
 import { syncLog } from '../src/sync/sync-log.js';
 import { createLeadCursorCodec } from '../src/lead-list/lead-cursor-codec.js';
 import { createLeadListService } from '../src/lead-list/lead-list-service.js';
+import { memoryEngineOn } from './support/memory-engine-under-test.js';
 import { NOW, STAGES, leadsArb, queryArb, queryString } from './support/analytics-arbitraries.js';
 import { adminToken, insertLeads, insertStages, insertSyncRun, leadRow } from './support/analytics-fixtures.js';
 import { createTestApplication, TEST_JWT_SECRET, testDialects, type TestApplication } from './support/test-application.js';
@@ -109,14 +107,7 @@ describe.each(testDialects())('the lead list CSV and refusals on $dialect', (tar
     expect(parseCsv(text)).toStrictEqual(json.map(csvTextOf));
 
     // The memory engine writes the same bytes straight from its store.
-    const engine = new MemoryAnalyticsEngine({
-      database: app.database,
-      fallback: createSqlAnalyticsEngine(app.database.db, syncLog),
-      logger: createLogger('silent'),
-      pollMs: 0,
-      generations: createLatestGenerationReader(app.database),
-      syncLog,
-    });
+    const engine = memoryEngineOn(app.database, { fallback: createSqlAnalyticsEngine(app.database.db, syncLog) });
     await engine.refresh();
     const failing = () => Promise.reject(new Error('the memory engine should have answered'));
     const memory = createLeadListService({

@@ -3,15 +3,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadListRow } from '../src/domain/lead-list.js';
 import { createMemoryLeadList } from '../src/engine/memory/memory-lead-list.js';
-import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createServer } from '../src/http/server.js';
 import { createLeadCursorCodec } from '../src/lead-list/lead-cursor-codec.js';
 import { createLeadListService, type LeadListService } from '../src/lead-list/lead-list-service.js';
 import type { LeadListEngine } from '../src/engine/lead-list-engine.js';
-import { createLogger } from '../src/logging/logger.js';
-import { createLatestGenerationReader } from '../src/sync/latest-generation-reader.js';
 import { syncLog } from '../src/sync/sync-log.js';
+import { memoryEngineOn } from './support/memory-engine-under-test.js';
 import { NOW, STAGES, leadsArb, queryArb, queryString } from './support/analytics-arbitraries.js';
 import { getLeads } from './support/lead-list-fixtures.js';
 import { getAnalytics, insertLeads, insertStages, insertSyncRun, payloadOf, type LeadRow } from './support/analytics-fixtures.js';
@@ -86,14 +84,7 @@ describe.each(testDialects())('the lead list on $dialect', (target) => {
   });
 
   async function memoryService(): Promise<LeadListService> {
-    const engine = new MemoryAnalyticsEngine({
-      database: app.database,
-      fallback: createSqlAnalyticsEngine(app.database.db, syncLog),
-      logger: createLogger('silent'),
-      pollMs: 0,
-      generations: createLatestGenerationReader(app.database),
-      syncLog,
-    });
+    const engine = memoryEngineOn(app.database, { fallback: createSqlAnalyticsEngine(app.database.db, syncLog) });
     await engine.refresh();
     return createLeadListService({
       engine: createMemoryLeadList(engine, NO_FALLBACK),

@@ -1,38 +1,19 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { openDatabase } from '../src/db/database.js';
 import { formatDbDateTime } from '../src/db/datetime.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
 import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
 import type { RunInProgress } from '../src/domain/data-generation.js';
 import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
-import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
-import { createLogger } from '../src/logging/logger.js';
-import { createLatestGenerationReader } from '../src/sync/latest-generation-reader.js';
 import { syncLog } from '../src/sync/sync-log.js';
+import { analyticsQueryOf, memoryEngineOn } from './support/memory-engine-under-test.js';
 import { NOW, leadsArb, queryArb } from './support/analytics-arbitraries.js';
 import { clearAnalytics, insertLeads, insertSyncRun, leadRow } from './support/analytics-fixtures.js';
 import { applyVisibleChange, crmArbitrary, visibleChange, type VisibleChange } from './support/crm-arbitraries.js';
 import { MirroredCrm } from './support/mirrored-crm.js';
-import type { ReferenceQuery } from './support/reference-analytics.js';
 import { createTestApplication, testDialects, type TestApplication } from './support/test-application.js';
-
-/** Stands in for the SQL fallback where the memory engine must answer by itself. */
-const NO_FALLBACK: AnalyticsEngine = {
-  compute: () => Promise.reject(new Error('the memory engine fell back to SQL')),
-};
-
-function analyticsQueryOf(query: ReferenceQuery): AnalyticsQuery {
-  return {
-    ...(query.startDate && query.endDate ? { dateRange: { startDate: query.startDate, endDate: query.endDate } } : {}),
-    ...(query.localeIds ? { localeIds: query.localeIds } : {}),
-    ...(query.salesman !== undefined ? { salesman: query.salesman } : {}),
-    ...(query.tier ? { tiers: query.tier } : {}),
-    ...(query.stage !== undefined ? { stage: query.stage } : {}),
-    ...(query.product !== undefined ? { product: query.product } : {}),
-  };
-}
 
 /** Filters a random query rarely produces: ids no row has (beyond 32 bits too), U+0000, unknown names. */
 const EDGE_QUERIES: AnalyticsQuery[] = [
@@ -45,18 +26,6 @@ const EDGE_QUERIES: AnalyticsQuery[] = [
   { stage: 'customer_lost', dateRange: { startDate: '2026-02-01', endDate: '2026-02-28' } },
   { dateRange: { startDate: '2020-01-01', endDate: '2020-01-02' } },
 ];
-
-function memoryEngineOn(database: DatabaseHandle, fallback: AnalyticsEngine = NO_FALLBACK, ownRunInProgress = (): RunInProgress | null => null): MemoryAnalyticsEngine {
-  return new MemoryAnalyticsEngine({
-    database,
-    fallback,
-    logger: createLogger('silent'),
-    pollMs: 0,
-    generations: createLatestGenerationReader(database),
-    syncLog,
-    ownRunInProgress,
-  });
-}
 
 describe.each(testDialects())('memory engine on $dialect', (target) => {
   let app: TestApplication;
@@ -120,7 +89,7 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
       },
     };
     let ownRun: RunInProgress | null = null;
-    const memory = memoryEngineOn(app.database, countingFallback, () => ownRun);
+    const memory = memoryEngineOn(app.database, { fallback: countingFallback, ownRunInProgress: () => ownRun });
     const plan = planAnalytics({}, 'UTC');
     // Not started (a one-shot command): it never loads, SQL answers everything.
     await insertSyncRun(app.database.db, { watermark: '2026-04-17 09:00' });
@@ -222,14 +191,7 @@ describe.each(testDialects())('memory engine on $dialect', (target) => {
     await app.sync.run();
 
     const other = openDatabase(app.scratch.location, { poolSize: 2 });
-    const polling = new MemoryAnalyticsEngine({
-      database: other,
-      fallback: NO_FALLBACK,
-      logger: createLogger('silent'),
-      pollMs: 50,
-      generations: createLatestGenerationReader(other),
-      syncLog,
-    });
+    const polling = memoryEngineOn(other, { pollMs: 50 });
     try {
       polling.start();
       await waitFor(() => polling.status().state === 'serving');

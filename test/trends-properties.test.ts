@@ -2,21 +2,17 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrendsService, type TrendsService } from '../src/analytics/trends-service.js';
 import { planAnalytics } from '../src/domain/analytics-plan.js';
-import type { AnalyticsQuery } from '../src/domain/analytics-query.js';
 import { TREND_INTERVALS } from '../src/domain/trend-buckets.js';
 import type { TrendsPayload } from '../src/domain/trends.js';
-import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
-import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
+import type { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
 import { createMemoryTrendEngine } from '../src/engine/memory/memory-trends.js';
 import { createSqlAnalyticsEngine } from '../src/engine/sql/sql-analytics-engine.js';
 import { createSqlTrendEngine } from '../src/engine/sql/sql-trends.js';
 import type { TrendEngine } from '../src/engine/trend-engine.js';
-import { createLogger } from '../src/logging/logger.js';
-import { createLatestGenerationReader } from '../src/sync/latest-generation-reader.js';
 import { syncLog } from '../src/sync/sync-log.js';
+import { analyticsQueryOf, memoryEngineOn } from './support/memory-engine-under-test.js';
 import { NOW, leadsArb, queryArb } from './support/analytics-arbitraries.js';
 import { clearAnalytics, insertLeads, insertSyncRun, type LeadRow } from './support/analytics-fixtures.js';
-import type { ReferenceQuery } from './support/reference-analytics.js';
 import { localDateOf, passesOtherFilters, referenceTrendSeries } from './support/reference-trends.js';
 import { createTestApplication, testDialects, type TestApplication } from './support/test-application.js';
 
@@ -27,19 +23,7 @@ import { createTestApplication, testDialects, type TestApplication } from './sup
  */
 export const TREND_ZONES = ['UTC', 'America/Santiago', 'Europe/Madrid', 'Asia/Kolkata', 'Australia/Lord_Howe'] as const;
 
-const NO_FALLBACK: AnalyticsEngine = { compute: () => Promise.reject(new Error('the memory engine fell back to SQL')) };
 const NO_TREND_FALLBACK: TrendEngine = { trends: () => Promise.reject(new Error('the memory trends fell back to SQL')) };
-
-export function analyticsQueryOf(query: ReferenceQuery): AnalyticsQuery {
-  return {
-    ...(query.startDate && query.endDate ? { dateRange: { startDate: query.startDate, endDate: query.endDate } } : {}),
-    ...(query.localeIds ? { localeIds: query.localeIds } : {}),
-    ...(query.salesman !== undefined ? { salesman: query.salesman } : {}),
-    ...(query.tier ? { tiers: query.tier } : {}),
-    ...(query.stage !== undefined ? { stage: query.stage } : {}),
-    ...(query.product !== undefined ? { product: query.product } : {}),
-  };
-}
 
 const caseArb = fc.record({ query: queryArb, interval: fc.constantFrom(...TREND_INTERVALS), zone: fc.constantFrom(...TREND_ZONES) });
 
@@ -50,14 +34,7 @@ describe.each(testDialects())('trends for random leads and filters on $dialect',
 
   beforeAll(async () => {
     app = await createTestApplication(target, { clock: () => NOW });
-    memory = new MemoryAnalyticsEngine({
-      database: app.database,
-      fallback: NO_FALLBACK,
-      logger: createLogger('silent'),
-      pollMs: 0,
-      generations: createLatestGenerationReader(app.database),
-      syncLog,
-    });
+    memory = memoryEngineOn(app.database);
     const sqlTrends = createSqlTrendEngine(app.database.db, syncLog);
     const memoryTrends = createMemoryTrendEngine(memory, NO_TREND_FALLBACK);
     for (const zone of TREND_ZONES) {

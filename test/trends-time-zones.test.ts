@@ -4,15 +4,13 @@ import { createTrendsService } from '../src/analytics/trends-service.js';
 import { addDays, startOfDayInZone } from '../src/domain/calendar.js';
 import { TREND_INTERVALS } from '../src/domain/trend-buckets.js';
 import type { TrendsPayload } from '../src/domain/trends.js';
-import type { AnalyticsEngine } from '../src/engine/analytics-engine.js';
-import { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
+import type { MemoryAnalyticsEngine } from '../src/engine/memory/memory-analytics-engine.js';
 import { createMemoryTrendEngine } from '../src/engine/memory/memory-trends.js';
 import { createSqlTrendEngine } from '../src/engine/sql/sql-trends.js';
 import type { TrendEngine } from '../src/engine/trend-engine.js';
 import { createServer } from '../src/http/server.js';
-import { createLogger } from '../src/logging/logger.js';
-import { createLatestGenerationReader } from '../src/sync/latest-generation-reader.js';
 import { syncLog } from '../src/sync/sync-log.js';
+import { memoryEngineOn } from './support/memory-engine-under-test.js';
 import { adminToken, insertLeads, insertSyncRun, instant, leadRow, type LeadRow } from './support/analytics-fixtures.js';
 import { localDateOf, referenceTrendSeries } from './support/reference-trends.js';
 import { createTestApplication, testDialects, type TestApplication } from './support/test-application.js';
@@ -63,7 +61,6 @@ function leadsAroundTransitions(): LeadRow[] {
     );
 }
 
-const NO_FALLBACK: AnalyticsEngine = { compute: () => Promise.reject(new Error('the memory engine fell back to SQL')) };
 const NO_TREND_FALLBACK: TrendEngine = { trends: () => Promise.reject(new Error('the memory trends fell back to SQL')) };
 
 describe.each(testDialects())('trends across time zones and DST on $dialect', (target) => {
@@ -75,14 +72,7 @@ describe.each(testDialects())('trends across time zones and DST on $dialect', (t
     app = await createTestApplication(target, { clock: () => NOW });
     await insertLeads(app.database.db, leads);
     await insertSyncRun(app.database.db, { watermark: '2026-11-01 10:00' });
-    memory = new MemoryAnalyticsEngine({
-      database: app.database,
-      fallback: NO_FALLBACK,
-      logger: createLogger('silent'),
-      pollMs: 0,
-      generations: createLatestGenerationReader(app.database),
-      syncLog,
-    });
+    memory = memoryEngineOn(app.database);
     await memory.refresh();
   });
   afterAll(async () => {
