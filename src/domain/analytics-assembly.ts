@@ -20,6 +20,7 @@ import {
   type ProductEntry,
   type TierEntry,
 } from './analytics-payload.js';
+import { ageDaysOf } from './lead.js';
 import { usdOf } from './money.js';
 import { roundHalfAwayFromZero } from './rounding.js';
 import { closedOutcomeOf, isInRecharge, outcomeBucketOf, virtualStageColor, virtualStageOf } from './virtual-stage.js';
@@ -61,8 +62,6 @@ export function assembleAnalyticsPayload(aggregates: AnalyticsAggregates, now: n
     active_leads: activeLeadsOf(aggregates.activeLeads, now),
   };
 }
-
-const DAY_MS = 86_400_000;
 
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -212,7 +211,7 @@ function activeLeadsOf(rows: readonly ActiveLeadRow[], now: number): ActiveLead[
         tier_label: tierLabelOf(row.tier),
         stage_name: stage,
         stage_color: virtualStageColor(stage, row.stage_color),
-        age_days: Math.floor((now - row.created_at) / DAY_MS),
+        age_days: ageDaysOf(row.created_at, now),
       };
     });
 }

@@ -2,7 +2,7 @@ import type { LeadFilter } from './analytics-plan.js';
 import type { AnalyticsQuery, Parsed } from './analytics-query.js';
 import { tierLabelOf, type TierLabel } from './analytics-payload.js';
 import { compareText } from './analytics-assembly.js';
-import type { RecordType } from './lead.js';
+import { ageDaysOf, type RecordType } from './lead.js';
 import { roundHalfAwayFromZero } from './rounding.js';
 import { IN_RECHARGE_STAGE, LOST_STAGE, WON_STAGE, outcomeBucketOf, virtualStageColor, virtualStageOf, type OutcomeBucket } from './virtual-stage.js';
 
@@ -147,7 +147,7 @@ export function leadListRowOf(source: LeadListSource, now: number): LeadListRow 
     closing_days: source.closing_days,
     created_at: iso(source.created_at) as string,
     last_activity_at: iso(source.last_activity_at),
-    age_days: Math.floor((now - source.created_at) / DAY_MS),
+    age_days: ageDaysOf(source.created_at, now),
   };
 }
 

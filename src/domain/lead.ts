@@ -19,6 +19,11 @@ export interface LeadKey {
 
 const DAY_MS = 86_400_000;
 
+/** Whole days (floor) from the lead's creation to `now`: `age_days` of the active leads and the lead list. */
+export function ageDaysOf(createdAt: number, now: number): number {
+  return Math.floor((now - createdAt) / DAY_MS);
+}
+
 /** Whole days (floor) from the lead's creation to its win; null when it has not been won. */
 export function closingDaysOf(createdAt: number, wonAt: number | null): number | null {
   return wonAt === null ? null : Math.floor((wonAt - createdAt) / DAY_MS);

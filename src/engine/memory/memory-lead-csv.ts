@@ -1,4 +1,5 @@
 import { tierLabelOf } from '../../domain/analytics-payload.js';
+import { ageDaysOf } from '../../domain/lead.js';
 import { csvTextField } from '../../domain/lead-list.js';
 import { virtualStageColor } from '../../domain/virtual-stage.js';
 import { CsvByteWriter } from './csv-byte-writer.js';
@@ -7,7 +8,6 @@ import { LOST, RECORD_TYPE_OF_CODE, WON } from './store-columns.js';
 import { gatherFloat64, gatherUint32, gatherUint8 } from './typed-arrays.js';
 import { textOfRow } from './utf8-column.js';
 
-const DAY_MS = 86_400_000;
 const COMMA = 44;
 const utf8 = new TextEncoder();
 const TRUE = utf8.encode('true');
@@ -158,7 +158,7 @@ export function* csvByteBatches(store: LeadStore, rows: Uint32Array, values: Flo
       const activity = lastActivityAt[i] as number;
       if (!Number.isNaN(activity)) out.instant(activity);
       out.byte(COMMA);
-      out.number(Math.floor((now - created) / DAY_MS));
+      out.number(ageDaysOf(created, now));
       out.bytes(CRLF);
     }
     yield out.take();
