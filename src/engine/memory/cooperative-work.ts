@@ -4,6 +4,7 @@
  * is, and a 200 ms loop or an 800 ms sort would hold every request back (docs/memory-engine.md,
  * "no pauses").
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * Longest run of work between two turns of the event loop. Short, because requests queue behind
@@ -29,7 +30,7 @@ let sliceStartedAt = performance.now();
  * in a new slice.
  */
 export async function turn(): Promise<void> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await nextTurn();
   sliceStartedAt = performance.now();
 }
 
